@@ -1,0 +1,5 @@
+//! Sprig's encoding functions.
+
+use super::Registry;
+
+pub fn register(_r: &mut Registry) {}

@@ -1,0 +1,5 @@
+//! Sprig's serialize functions.
+
+use super::Registry;
+
+pub fn register(_r: &mut Registry) {}

@@ -1,0 +1,59 @@
+//! Values: coalescing (chart defaults, subcharts, globals, nulls), `--set` parsing
+//! (strvals), dependency processing that depends on values (conditions, tags, aliases,
+//! import-values), and values.schema.json validation.
+
+use crate::chart::Chart;
+use crate::value::Map;
+
+/// Which `--set` flag an expression came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetKind {
+    Set,
+    SetString,
+    SetJson,
+    SetLiteral,
+}
+
+/// A values error (strvals, coalescing, schema) in Helm's words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValuesError {
+    pub message: String,
+}
+
+impl std::fmt::Display for ValuesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ValuesError {}
+
+/// Parses one `--set`-style expression into `into`, as Helm's strvals does.
+pub fn parse_set(kind: SetKind, expr: &str, into: &Map) -> Result<(), ValuesError> {
+    let _ = (kind, expr, into);
+    Err(ValuesError {
+        message: "--set parsing not implemented yet".into(),
+    })
+}
+
+/// Merges user values files in order, like `helm -f a -f b` (later wins, maps merge deeply).
+pub fn merge_user_values(files: &[Map]) -> Map {
+    let _ = files;
+    Map::new()
+}
+
+/// Helm's `CoalesceValues(chart, user)`: what templates see, before dependency processing.
+pub fn coalesce(chart: &Chart, user: &Map) -> Result<Map, ValuesError> {
+    let _ = (chart, user);
+    Err(ValuesError {
+        message: "coalescing not implemented yet".into(),
+    })
+}
+
+/// Validates coalesced values against values.schema.json of the chart and its subcharts.
+pub fn validate_schema(chart: &Chart, values: &Map) -> Result<(), ValuesError> {
+    let _ = (chart, values);
+    Err(ValuesError {
+        message: "schema validation not implemented yet".into(),
+    })
+}

@@ -1,0 +1,3 @@
+//! JavaScript bindings of capstan-core (wasm-bindgen). Thin: no logic of its own.
+
+pub use capstan_core as core;
