@@ -83,6 +83,8 @@ pub enum MapKind {
     Any,
     /// `map[string]string` (Sprig's `split`)
     String,
+    /// `common.Values`: the type of `.Values` itself (a named `map[string]interface {}`).
+    Values,
 }
 
 impl MapKind {
@@ -91,6 +93,7 @@ impl MapKind {
         match self {
             MapKind::Any => "map[string]interface {}",
             MapKind::String => "map[string]string",
+            MapKind::Values => "common.Values",
         }
     }
 }
