@@ -2,6 +2,9 @@
 //! (strvals), dependency processing that depends on values (conditions, tags, aliases,
 //! import-values), and values.schema.json validation.
 
+mod json;
+mod strvals;
+
 use crate::chart::Chart;
 use crate::value::Map;
 
@@ -30,10 +33,7 @@ impl std::error::Error for ValuesError {}
 
 /// Parses one `--set`-style expression into `into`, as Helm's strvals does.
 pub fn parse_set(kind: SetKind, expr: &str, into: &Map) -> Result<(), ValuesError> {
-    let _ = (kind, expr, into);
-    Err(ValuesError {
-        message: "--set parsing not implemented yet".into(),
-    })
+    strvals::parse(kind, expr, into)
 }
 
 /// Merges user values files in order, like `helm -f a -f b` (later wins, maps merge deeply).
