@@ -2,6 +2,18 @@
 //! builtins, and Helm's engine layer (`include`, `tpl`, `required`, `fail`, `lookup`,
 //! `missingkey=zero`, `<no value>` stripping, error wrapping and selection).
 
+mod builtins;
+mod error;
+mod exec;
+mod golit;
+mod helm;
+mod lex;
+mod node;
+mod parse;
+
+#[cfg(test)]
+mod corpus_tests;
+
 use std::collections::BTreeMap;
 
 use crate::env::Environment;
@@ -60,9 +72,6 @@ impl Engine<'_> {
         &self,
         templates: &[RenderTemplate],
     ) -> Result<BTreeMap<String, String>, TemplateError> {
-        let _ = templates;
-        Err(TemplateError {
-            message: "template engine not implemented yet".into(),
-        })
+        helm::render(self, templates)
     }
 }
