@@ -13,14 +13,12 @@ use super::error::{Cause, ExecError, go_quote};
 use super::helm::HelmFn;
 use super::node::*;
 use super::parse::TreeSet;
+use super::stack::StackBudget;
 use crate::funcs::{CallContext, FuncDef, ParamType, Registry};
 use crate::value::{ListKind, MapKind, MethodSig, Object, Value};
 
-/// How deep templates may nest (`template`, `include`, `tpl` together). Go allows 100000
-/// frames on its growable stack; ours is fixed, so we stop far earlier.
-pub const MAX_DEPTH: usize = 150;
-
-/// Go's limit, as its error message states it.
+/// Go's limit on nested template calls. Our stack budget usually stops runaway recursion
+/// first; the error says what Go's would.
 pub const GO_MAX_EXEC_DEPTH: usize = 100000;
 
 pub type R<T> = Result<T, Box<ExecError>>;
@@ -97,6 +95,7 @@ pub struct Ctx<'e> {
     pub lookup: Option<&'e dyn super::Lookup>,
     pub strict: bool,
     pub depth: Cell<usize>,
+    pub stack: StackBudget,
     pub include_counts: RefCell<HashMap<String, usize>>,
     pub tpl_cache: RefCell<HashMap<Rc<str>, TplParse>>,
 }
@@ -251,6 +250,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                 }
             }
             Node::If(b) | Node::With(b) => {
+                self.check_stack()?;
                 let mark = self.vars.len();
                 let val = self.eval_pipeline(dot, &b.pipe)?;
                 let flow = if val.v.truthy() {
@@ -268,6 +268,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                 return Ok(flow);
             }
             Node::Range(b) => {
+                self.check_stack()?;
                 let mark = self.vars.len();
                 self.walk_range(dot, b, out)?;
                 self.vars.truncate(mark);
@@ -391,7 +392,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         let Some(tree) = self.ns.lookup(&t.name) else {
             return Err(self.error(format!("template {} not defined", go_quote(&t.name))));
         };
-        if self.ctx.depth.get() >= MAX_DEPTH {
+        if self.ctx.depth.get() >= GO_MAX_EXEC_DEPTH || self.ctx.stack.exhausted() {
             return Err(self.error(format!(
                 "exceeded maximum template depth ({GO_MAX_EXEC_DEPTH})"
             )));
@@ -405,6 +406,16 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         let r = st.run(&new_dot, out);
         self.ctx.depth.set(self.ctx.depth.get() - 1);
         r
+    }
+
+    /// Stops deep nesting before the native stack overflows.
+    fn check_stack(&self) -> R<()> {
+        if self.ctx.stack.exhausted() {
+            return Err(self.error(format!(
+                "exceeded maximum template depth ({GO_MAX_EXEC_DEPTH})"
+            )));
+        }
+        Ok(())
     }
 
     fn set_var(&mut self, name: &str, v: RV) -> R<()> {
@@ -428,6 +439,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
 
     pub fn eval_pipeline(&mut self, dot: &RV, pipe: &'a Pipe) -> R<RV> {
         self.at(Cur::Pipe(pipe));
+        self.check_stack()?;
         let mut value: Option<RV> = None;
         for cmd in &pipe.cmds {
             value = Some(self.eval_command(dot, cmd, value)?.concrete());

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use super::error::{Cause, go_quote, helm_exec_message, helm_parse_message, warn_wrap};
-use super::exec::{Ctx, MAX_DEPTH, Namespace, RV, State};
+use super::exec::{Ctx, Namespace, RV, State};
 use super::parse::{self, TreeSet};
+use super::stack::{EXEC_BUDGET, StackBudget};
 use super::{Engine, RenderTemplate, TemplateError};
 use crate::funcs::{CallContext, ParamType};
 use crate::value::Value;
@@ -87,7 +88,7 @@ fn include(st: &mut State<'_, '_, '_>, name: &str, data: Value) -> Result<RV, Ca
     {
         let mut counts = ctx.include_counts.borrow_mut();
         let count = counts.entry(name.to_string()).or_insert(0);
-        if *count > INCLUDE_MAX || ctx.depth.get() >= MAX_DEPTH {
+        if *count > INCLUDE_MAX || ctx.stack.exhausted() {
             return Err(nested_reference(name));
         }
         *count += 1;
@@ -100,9 +101,7 @@ fn include(st: &mut State<'_, '_, '_>, name: &str, data: Value) -> Result<RV, Ca
         Some(tree) => {
             let dot = RV::new(data);
             let mut out = String::new();
-            ctx.depth.set(ctx.depth.get() + 1);
             let r = State::new(ctx, st.ns.clone(), &tree, dot.clone()).run(&dot, &mut out);
-            ctx.depth.set(ctx.depth.get() - 1);
             r.map(|_| RV::new(Value::string(out))).map_err(Cause::Exec)
         }
     };
@@ -130,7 +129,7 @@ fn tpl(st: &mut State<'_, '_, '_>, text: &str, data: Value) -> Result<RV, Cause>
     let ctx = st.ctx;
     let set = tpl_trees(ctx, text)
         .map_err(|e| Cause::Plain(format!("cannot parse template {}: {e}", go_quote(text))))?;
-    if ctx.depth.get() >= MAX_DEPTH {
+    if ctx.stack.exhausted() {
         return Err(Cause::Plain(format!(
             "error during tpl function execution for {}: exceeded maximum template depth",
             go_quote(text)
@@ -148,9 +147,7 @@ fn tpl(st: &mut State<'_, '_, '_>, text: &str, data: Value) -> Result<RV, Cause>
     };
     let dot = RV::new(data);
     let mut out = String::new();
-    ctx.depth.set(ctx.depth.get() + 1);
     let r = State::new(ctx, Rc::new(ns), main, dot.clone()).run(&dot, &mut out);
-    ctx.depth.set(ctx.depth.get() - 1);
     match r {
         Ok(()) => Ok(RV::new(Value::string(strip_no_value(out)))),
         Err(e) => Err(Cause::Plain(format!(
@@ -196,6 +193,7 @@ pub fn render(
         lookup: engine.lookup,
         strict: engine.strict,
         depth: Cell::new(0),
+        stack: StackBudget::new(EXEC_BUDGET),
         include_counts: RefCell::new(HashMap::new()),
         tpl_cache: RefCell::new(HashMap::new()),
     };

@@ -58,9 +58,9 @@ pub struct TextNode {
 pub enum Node {
     Text(TextNode),
     Action(Pipe),
-    If(Branch),
-    With(Branch),
-    Range(Branch),
+    If(Box<Branch>),
+    With(Box<Branch>),
+    Range(Box<Branch>),
     Break,
     Continue,
     Template(TemplateCall),

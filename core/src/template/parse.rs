@@ -7,10 +7,11 @@ use super::error::go_quote;
 use super::golit;
 use super::lex::{Item, ItemKind, lex};
 use super::node::*;
+use super::stack::{PARSE_BUDGET, StackBudget};
 
-/// Nesting deeper than this (parentheses, control blocks) is refused rather than risking
-/// the native stack; Go's own guard uses the same message.
-const MAX_NESTING: usize = 300;
+/// Go's parser refuses nesting deeper than this; ours may stop earlier, when its stack
+/// budget runs out (same message).
+const MAX_NESTING: usize = 10000;
 
 /// A parse failure, worded as Go does: `template: NAME:LINE: MESSAGE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,7 @@ struct Parser<'a> {
     vars: Vec<String>,
     range_depth: usize,
     depth: usize,
+    stack: StackBudget,
     action_line: usize,
     defined: Vec<Rc<Tree>>,
 }
@@ -53,6 +55,7 @@ pub fn parse(
         vars: vec!["$".into()],
         range_depth: 0,
         depth: 0,
+        stack: StackBudget::new(PARSE_BUDGET),
         action_line: 0,
         defined: Vec::new(),
     };
@@ -145,7 +148,7 @@ impl Parser<'_> {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_NESTING {
+        if self.depth > MAX_NESTING || self.stack.exhausted() {
             return Err(self.errorf("max expression depth exceeded"));
         }
         Ok(())
@@ -291,7 +294,7 @@ impl Parser<'_> {
         Ok(Parsed::Else(t.pos))
     }
 
-    fn control(&mut self, context: &str) -> PResult<Branch> {
+    fn control(&mut self, context: &str) -> PResult<Box<Branch>> {
         self.enter()?;
         let nvars = self.vars.len();
         let pipe = self.pipeline(context, ItemKind::RightDelim)?;
@@ -327,11 +330,11 @@ impl Parser<'_> {
         }
         self.vars.truncate(nvars);
         self.depth -= 1;
-        Ok(Branch {
+        Ok(Box::new(Branch {
             pipe,
             list,
             else_list,
-        })
+        }))
     }
 
     fn template_name(&mut self, t: &Item, context: &str) -> PResult<String> {
