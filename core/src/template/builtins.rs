@@ -58,7 +58,7 @@ impl Builtin {
     }
 
     /// Go's signatures: fixed parameters and the variadic element type.
-    pub fn sig(self) -> (Vec<ArgType>, Option<ArgType>) {
+    pub fn sig(self) -> (&'static [ArgType], Option<ArgType>) {
         use ArgType::{Param, Reflect};
         match self {
             Builtin::And
@@ -66,15 +66,15 @@ impl Builtin {
             | Builtin::Index
             | Builtin::Slice
             | Builtin::Eq
-            | Builtin::Call => (vec![Reflect], Some(Reflect)),
-            Builtin::Not | Builtin::Len => (vec![Reflect], None),
+            | Builtin::Call => (&[Reflect], Some(Reflect)),
+            Builtin::Not | Builtin::Len => (&[Reflect], None),
             Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => {
-                (vec![Reflect, Reflect], None)
+                (&[Reflect, Reflect], None)
             }
             Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => {
-                (vec![], Some(Param(ParamType::Any)))
+                (&[], Some(Param(ParamType::Any)))
             }
-            Builtin::Printf => (vec![Param(ParamType::String)], Some(Param(ParamType::Any))),
+            Builtin::Printf => (&[Param(ParamType::String)], Some(Param(ParamType::Any))),
         }
     }
 

@@ -125,14 +125,38 @@ pub enum Callee<'f> {
     Method(Rc<dyn Object>, MethodSig),
 }
 
-impl Callee<'_> {
-    fn sig(&self) -> (Vec<ArgType>, Option<ArgType>) {
-        let p = |ps: &[ParamType]| ps.iter().map(|&t| ArgType::Param(t)).collect();
+/// A callee's fixed parameters, without allocating per call.
+#[derive(Clone, Copy)]
+enum Params {
+    Go(&'static [ParamType]),
+    Builtin(&'static [ArgType]),
+}
+
+impl Params {
+    fn len(self) -> usize {
         match self {
-            Callee::Helm(h) => (p(h.params()), None),
-            Callee::Registry(f) => (p(f.params), f.variadic.map(ArgType::Param)),
-            Callee::Builtin(b) => b.sig(),
-            Callee::Method(_, s) => (p(s.params), s.variadic.map(ArgType::Param)),
+            Params::Go(p) => p.len(),
+            Params::Builtin(p) => p.len(),
+        }
+    }
+    fn get(self, i: usize) -> Option<ArgType> {
+        match self {
+            Params::Go(p) => p.get(i).map(|&t| ArgType::Param(t)),
+            Params::Builtin(p) => p.get(i).copied(),
+        }
+    }
+}
+
+impl Callee<'_> {
+    fn sig(&self) -> (Params, Option<ArgType>) {
+        match self {
+            Callee::Helm(h) => (Params::Go(h.params()), None),
+            Callee::Registry(f) => (Params::Go(f.params), f.variadic.map(ArgType::Param)),
+            Callee::Builtin(b) => {
+                let (p, v) = b.sig();
+                (Params::Builtin(p), v)
+            }
+            Callee::Method(_, s) => (Params::Go(s.params), s.variadic.map(ArgType::Param)),
         }
     }
 }
@@ -613,7 +637,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             }
             return Ok(RV::invalid());
         }
-        let typ = receiver.type_name().to_string();
+        let typ = receiver.type_name();
         let has_args = args.len() > 1 || fin.is_some();
         match &receiver.v {
             Value::Nil => Err(self.error(format!("nil pointer evaluating {typ}.{name}"))),
@@ -732,7 +756,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         let mut argv: Vec<RV> = Vec::with_capacity(num_in);
         for (i, arg) in args.iter().enumerate() {
             let t = if i < num_fixed {
-                params.get(i).copied()
+                params.get(i)
             } else {
                 variadic
             };
@@ -741,7 +765,9 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         if let Some(f) = fin {
             let t = match variadic {
                 Some(vt) if num_in > num_fixed => vt,
-                _ => params[num_in - 1],
+                _ => params
+                    .get(num_in - 1)
+                    .unwrap_or(ArgType::Param(ParamType::Any)),
             };
             argv.push(self.validate_type(f, Some(t))?);
         }

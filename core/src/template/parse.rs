@@ -642,7 +642,17 @@ impl Parser<'_> {
                 return Ok(n);
             }
             ItemKind::Complex => {
-                return Err(self.errorf(format!("illegal number syntax: {}", go_quote(text))));
+                let (re, im) = golit::parse_complex(text).ok_or_else(|| {
+                    self.errorf(format!("illegal number syntax: {}", go_quote(text)))
+                })?;
+                n.complex = Some((re, im));
+                if im == 0.0 {
+                    n.float = Some(re);
+                    if re.fract() == 0.0 {
+                        n.int = Some(re as i64);
+                    }
+                }
+                return Ok(n);
             }
             _ => {}
         }
