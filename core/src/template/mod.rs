@@ -83,6 +83,10 @@ mod tests {
     use crate::env::FixedEnvironment;
 
     fn render_one(src: &str) -> Result<String, String> {
+        render_with(src, Value::empty_map())
+    }
+
+    fn render_with(src: &str, data: Value) -> Result<String, String> {
         let funcs = Registry::standard();
         let env = FixedEnvironment::new(0, 1);
         let engine = Engine {
@@ -94,7 +98,7 @@ mod tests {
         let t = RenderTemplate {
             name: "c/templates/t.yaml".into(),
             source: std::rc::Rc::from(src),
-            data: Value::empty_map(),
+            data,
         };
         engine
             .render(&[t])
@@ -164,8 +168,24 @@ mod tests {
             format!("{}x{}", "{{ if true }}".repeat(60), "{{ end }}".repeat(60)).into_boxed_str(),
         );
         assert_eq!(on_small_stack(ifs).as_deref(), Ok("x"));
-        let rec = "{{ define \"r\" }}{{ if . }}.{{ include \"r\" (slice . 1) }}{{ end }}{{ end }}{{ include \"r\" \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" | len }}";
-        assert_eq!(on_small_stack(rec).as_deref(), Ok("50"));
+        let nested = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let mut data = Value::empty_map();
+                for _ in 0..50 {
+                    let m = crate::value::Map::new();
+                    m.insert("n", data);
+                    data = Value::Map(m);
+                }
+                render_with(
+                    "{{ define \"r\" }}{{ with .n }}.{{ include \"r\" . }}{{ end }}{{ end }}{{ include \"r\" . | len }}",
+                    data,
+                )
+            })
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(nested.as_deref(), Ok("49"));
     }
 
     #[test]
