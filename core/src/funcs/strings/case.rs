@@ -169,6 +169,10 @@ pub fn pascal_case(x: &str) -> String {
         out.push(c);
     }
     let Some(mut r0) = r0 else {
+        // xstrings writes the last rune once more when the input is all connectors.
+        if let Some(last) = x.chars().last() {
+            out.push(last);
+        }
         return out;
     };
     for c in chars {
