@@ -3,8 +3,10 @@
 //! `toYaml`, `toJson` and `toToml`.
 
 mod decode;
+mod emit;
 pub mod json;
 mod load;
+mod node;
 mod numfmt;
 mod resolve;
 
@@ -123,8 +125,27 @@ fn merge_maps(into: &mut MapEntries, from: MapEntries) {
 
 /// `toYaml`: go-yaml's emitter output (trailing newline included, as `yaml.Marshal` gives).
 pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
-    let _ = v;
-    Err(YamlError::msg("toYaml not implemented yet".into()))
+    let node = node::to_node(v, node::NodeMode::JsonRoundTrip, 0)?;
+    emit::emit_document(
+        &node,
+        emit::EmitStyle {
+            indent_sequences: false,
+            best_width: 80,
+        },
+    )
+}
+
+/// `toYamlPretty`: go-yaml v3's encoder with a two-space indent, straight from the values
+/// (no JSON round trip: floats print as `%g`), trailing newline included.
+pub fn to_yaml_pretty(v: &Value) -> Result<String, YamlError> {
+    let node = node::to_node(v, node::NodeMode::Direct, 0)?;
+    emit::emit_document(
+        &node,
+        emit::EmitStyle {
+            indent_sequences: true,
+            best_width: 80,
+        },
+    )
 }
 
 /// `toJson` / `encoding/json.Marshal`: sorted keys, HTML escaping, Go float formatting.

@@ -166,7 +166,6 @@ fn is_yaml_float(s: &str) -> bool {
 }
 
 /// go-yaml's base-60 float pattern (`1:30`, `-1:20:30.5`): strings it quotes on output.
-#[allow(dead_code)] // the toYaml emitter (next commit) uses it
 pub(crate) fn is_base60_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
