@@ -233,10 +233,12 @@ fn requested_style(s: &str) -> Style {
     if s.contains('\n') {
         return Style::Literal;
     }
-    let plain_ok = matches!(resolve_plain(s), Resolved::Str | Resolved::Merge)
-        && s != "<<"
-        && !is_base60_float(s);
-    if plain_ok { Style::Plain } else { Style::Double }
+    let plain_ok = resolve_plain(s) == Resolved::Str && !is_base60_float(s);
+    if plain_ok {
+        Style::Plain
+    } else {
+        Style::Double
+    }
 }
 
 impl Emitter {
@@ -252,8 +254,7 @@ impl Emitter {
 
     fn write_indent(&mut self) {
         let indent = self.indent.max(0) as usize;
-        if !self.indention || self.column > indent || (self.column == indent && !self.whitespace)
-        {
+        if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
         while self.column < indent {
@@ -361,8 +362,7 @@ impl Emitter {
             style = Style::Double;
         }
         if style == Style::Plain {
-            if (self.flow_level > 0 && !a.flow_plain) || (self.flow_level == 0 && !a.block_plain)
-            {
+            if (self.flow_level > 0 && !a.flow_plain) || (self.flow_level == 0 && !a.block_plain) {
                 style = Style::Single;
             }
             if value.is_empty() && (self.flow_level > 0 || self.simple_key_context) {
@@ -372,9 +372,7 @@ impl Emitter {
         if style == Style::Single && !a.single_quoted {
             style = Style::Double;
         }
-        if style == Style::Literal
-            && (!a.block || self.flow_level > 0 || self.simple_key_context)
-        {
+        if style == Style::Literal && (!a.block || self.flow_level > 0 || self.simple_key_context) {
             style = Style::Double;
         }
         self.increase_indent(true, false);
@@ -486,8 +484,11 @@ impl Emitter {
         let chars: Vec<char> = value.chars().collect();
         let n = chars.len();
         let mut spaces = false;
+        // libyaml's BOM test looks at the start of the value, not at the current
+        // character: a value starting with a BOM gets every character escaped.
+        let bom = value.starts_with('\u{FEFF}');
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\' {
+            if bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 match c {
                     '\0' => self.put('0'),
@@ -517,7 +518,9 @@ impl Emitter {
                         self.put(ind);
                         for k in (0..width).rev() {
                             let digit = (v >> (k * 4)) & 0xF;
-                            self.put(char::from_digit(digit, 16).map_or('0', |d| d.to_ascii_uppercase()));
+                            self.put(
+                                char::from_digit(digit, 16).map_or('0', |d| d.to_ascii_uppercase()),
+                            );
                         }
                     }
                 }
@@ -628,16 +631,12 @@ fn natural_less(a: &str, b: &str) -> bool {
         }
         let mut ai = i;
         while ai < ar.len() && is_digit(ar[ai]) {
-            an = an
-                .wrapping_mul(10)
-                .wrapping_add(ar[ai] as i64 - '0' as i64);
+            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && is_digit(br[bi]) {
-            bn = bn
-                .wrapping_mul(10)
-                .wrapping_add(br[bi] as i64 - '0' as i64);
+            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
             bi += 1;
         }
         if an != bn {

@@ -69,13 +69,10 @@ pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, 
             entries.sort_by(|a, b| natural_key_cmp(&a.0, &b.0).then(Ordering::Equal));
             YNode::Map(entries)
         }
-        Value::Object(o) => match o.marshal_json() {
+        Value::Object(o) => match o.marshal_json().or_else(|| o.as_value()) {
             Some(inner) => to_node(&inner, mode, depth + 1)?,
             None => {
-                return Err(error(format!(
-                    "json: unsupported type: {}",
-                    o.type_name()
-                )));
+                return Err(error(format!("json: unsupported type: {}", o.type_name())));
             }
         },
     })

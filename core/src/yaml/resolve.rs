@@ -14,8 +14,6 @@ pub(crate) enum Resolved {
     Float(f64),
     /// Looks like a timestamp; go-yaml hands such values to `interface{}` as strings.
     Timestamp,
-    /// The merge key `<<`.
-    Merge,
     Str,
 }
 
@@ -52,7 +50,6 @@ fn resolve_word(s: &str) -> Option<Resolved> {
         ".nan" | ".NaN" | ".NAN" => Resolved::Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Resolved::Float(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => Resolved::Float(f64::NEG_INFINITY),
-        "<<" => Resolved::Merge,
         _ => return None,
     })
 }
