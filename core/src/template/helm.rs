@@ -12,7 +12,7 @@ use super::parse::{self, TreeSet};
 use super::stack::{EXEC_BUDGET, StackBudget};
 use super::{Engine, RenderTemplate, TemplateError};
 use crate::funcs::{CallContext, ParamType};
-use crate::value::Value;
+use crate::value::{Map, MapKind, Value};
 
 /// Helm's include recursion limit per template name.
 const INCLUDE_MAX: usize = 1000;
@@ -177,6 +177,30 @@ fn helm_order(templates: &[RenderTemplate]) -> Vec<&RenderTemplate> {
     order
 }
 
+/// `.Template.BasePath` for a template name: its chart's path (`root/charts/sub...`)
+/// joined with `templates`.
+fn base_path(name: &str) -> String {
+    let segs: Vec<&str> = name.split('/').collect();
+    let mut i = 1;
+    while i + 2 < segs.len() && segs[i] == "charts" {
+        i += 2;
+    }
+    format!("{}/templates", segs[..i.min(segs.len())].join("/"))
+}
+
+/// Sets `.Template` as Helm does right before executing a file. Helm hands every file of
+/// a chart the *same* top-level map, so a template that changes `$` (e.g. `set $ "Values"
+/// ...`) changes it for the files executed after it; setting `.Template` here keeps that
+/// sharing possible.
+fn set_template_object(data: &Value, name: &str) {
+    if let Value::Map(m) = data {
+        let t = Map::with_kind(MapKind::Values);
+        t.insert("Name", Value::str(name));
+        t.insert("BasePath", Value::string(base_path(name)));
+        m.insert("Template", Value::Map(t));
+    }
+}
+
 fn is_partial(name: &str) -> bool {
     name.rsplit('/')
         .next()
@@ -220,6 +244,7 @@ pub fn render(
         let Some(tree) = ns.lookup(&t.name) else {
             continue;
         };
+        set_template_object(&t.data, &t.name);
         let dot = RV::new(t.data.clone());
         let mut out = String::new();
         State::new(&ctx, ns.clone(), &tree, dot.clone())
@@ -230,4 +255,39 @@ pub fn render(
         rendered.insert(t.name.clone(), strip_no_value(out));
     }
     Ok(rendered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_and_paths() {
+        assert_eq!(base_path("c/templates/x.yaml"), "c/templates");
+        assert_eq!(
+            base_path("c/charts/s/templates/a/b.yaml"),
+            "c/charts/s/templates"
+        );
+        assert_eq!(base_path("c/templates/charts/x.yaml"), "c/templates");
+        let t = |n: &str| RenderTemplate {
+            name: n.into(),
+            source: Rc::from(""),
+            data: Value::Nil,
+        };
+        let all = [
+            t("c/templates/a.yaml"),
+            t("c/charts/s/templates/z.yaml"),
+            t("c/templates/b.yaml"),
+        ];
+        let names: Vec<&str> = helm_order(&all).iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "c/charts/s/templates/z.yaml",
+                "c/templates/b.yaml",
+                "c/templates/a.yaml"
+            ]
+        );
+        assert!(is_partial("c/templates/_helpers.tpl"));
+    }
 }
