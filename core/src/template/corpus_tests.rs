@@ -32,107 +32,12 @@ fn data(values: Map) -> Value {
     Value::Map(top)
 }
 
-fn num(v: &Value) -> i64 {
-    match v {
-        Value::Int(i) | Value::Int64(i) => *i,
-        Value::Float(f) => *f as i64,
-        _ => 0,
-    }
-}
-
-/// Stand-ins for a few Sprig functions until the families land in the registry.
-fn test_registry() -> Registry {
-    use crate::funcs::ParamType::{Any, String as S};
-    let mut r = Registry::standard();
-    let add =
-        |r: &mut Registry,
-         name: &'static str,
-         p: &'static [crate::funcs::ParamType],
-         v: Option<crate::funcs::ParamType>,
-         f: fn(&crate::funcs::CallContext<'_>, &[Value]) -> crate::funcs::FuncResult| {
-            if r.get(name).is_none() {
-                r.add(name, p, v, f);
-            }
-        };
-    add(&mut r, "list", &[], Some(Any), |_, a| {
-        Ok(Value::list(a.to_vec()))
-    });
-    add(&mut r, "dict", &[], Some(Any), |_, a| {
-        let m = Map::new();
-        for pair in a.chunks(2) {
-            let k = crate::gofmt::format_value(&pair[0]);
-            m.insert(k, pair.get(1).cloned().unwrap_or(Value::str("")));
-        }
-        Ok(Value::Map(m))
-    });
-    add(&mut r, "upper", &[S], None, |_, a| {
-        Ok(Value::string(a[0].as_str().unwrap_or("").to_uppercase()))
-    });
-    add(&mut r, "lower", &[S], None, |_, a| {
-        Ok(Value::string(a[0].as_str().unwrap_or("").to_lowercase()))
-    });
-    add(&mut r, "trim", &[S], None, |_, a| {
-        Ok(Value::str(a[0].as_str().unwrap_or("").trim()))
-    });
-    add(&mut r, "replace", &[S, S, S], None, |_, a| {
-        let s = a[2].as_str().unwrap_or("");
-        Ok(Value::string(s.replace(
-            a[0].as_str().unwrap_or(""),
-            a[1].as_str().unwrap_or(""),
-        )))
-    });
-    add(&mut r, "add", &[], Some(Any), |_, a| {
-        Ok(Value::Int64(a.iter().map(num).sum()))
-    });
-    add(&mut r, "mul", &[Any], Some(Any), |_, a| {
-        Ok(Value::Int64(a.iter().map(num).product()))
-    });
-    add(&mut r, "sub", &[Any, Any], None, |_, a| {
-        Ok(Value::Int64(num(&a[0]) - num(&a[1])))
-    });
-    add(&mut r, "int", &[Any], None, |_, a| {
-        Ok(Value::Int(num(&a[0])))
-    });
-    add(&mut r, "int64", &[Any], None, |_, a| {
-        Ok(Value::Int64(num(&a[0])))
-    });
-    add(&mut r, "quote", &[], Some(Any), |_, a| {
-        let parts: Vec<String> = a
-            .iter()
-            .filter(|v| !v.is_nil())
-            .map(|v| crate::gofmt::quote(&crate::gofmt::format_value(v)))
-            .collect();
-        Ok(Value::string(parts.join(" ")))
-    });
-    add(&mut r, "toString", &[Any], None, |_, a| {
-        Ok(Value::string(crate::gofmt::format_value(&a[0])))
-    });
-    add(&mut r, "typeOf", &[Any], None, |_, a| {
-        Ok(Value::str(a[0].go_type()))
-    });
-    add(&mut r, "default", &[Any], Some(Any), |_, a| {
-        Ok(match a.get(1) {
-            Some(v) if v.truthy() => v.clone(),
-            _ => a[0].clone(),
-        })
-    });
-    add(&mut r, "toYaml", &[Any], None, |_, a| {
-        Ok(Value::string(
-            crate::yaml::to_yaml(&a[0])
-                .unwrap_or_default()
-                .trim_end()
-                .to_string(),
-        ))
-    });
-    r
-}
-
 #[test]
 #[ignore]
 fn corpus() {
     let areas = std::env::var("CORPUS_AREAS")
         .unwrap_or_else(|_| "syntax,control,builtins,errors,helm-funcs".into());
-    let funcs = test_registry();
+    let funcs = Registry::standard();
     let env = FixedEnvironment::new(1_700_000_000, 1);
     let engine = Engine {
         funcs: &funcs,

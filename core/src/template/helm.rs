@@ -87,7 +87,10 @@ fn include(st: &mut State<'_, '_, '_>, name: &str, data: Value) -> Result<RV, Ca
     let ctx = st.ctx;
     {
         let mut counts = ctx.include_counts.borrow_mut();
-        let count = counts.entry(name.to_string()).or_insert(0);
+        let count = match counts.get_mut(name) {
+            Some(c) => c,
+            None => counts.entry(name.to_string()).or_insert(0),
+        };
         if *count > INCLUDE_MAX || ctx.stack.exhausted() {
             return Err(nested_reference(name));
         }

@@ -87,13 +87,17 @@ mod tests {
     }
 
     fn render_with(src: &str, data: Value) -> Result<String, String> {
+        render_mode(src, data, false)
+    }
+
+    fn render_mode(src: &str, data: Value, strict: bool) -> Result<String, String> {
         let funcs = Registry::standard();
         let env = FixedEnvironment::new(0, 1);
         let engine = Engine {
             funcs: &funcs,
             env: &env,
             lookup: None,
-            strict: false,
+            strict,
         };
         let t = RenderTemplate {
             name: "c/templates/t.yaml".into(),
@@ -186,6 +190,28 @@ mod tests {
             .join()
             .expect("no stack overflow");
         assert_eq!(nested.as_deref(), Ok("49"));
+    }
+
+    #[test]
+    fn strict_mode_reports_missing_keys() {
+        let data = || {
+            let m = crate::value::Map::new();
+            m.insert("a", Value::empty_map());
+            Value::Map(m)
+        };
+        assert_eq!(
+            render_mode("{{ .a.x }}|", data(), false).as_deref(),
+            Ok("|")
+        );
+        assert_eq!(
+            render_mode("{{ .a.x }}", data(), true).unwrap_err(),
+            "c/templates/t.yaml:1:5\n  executing \"c/templates/t.yaml\" at <.a.x>:\n    map has no entry for key \"x\""
+        );
+        assert_eq!(
+            render_mode("{{ (.a.x).y }}", data(), true).unwrap_err(),
+            "c/templates/t.yaml:1:6\n  executing \"c/templates/t.yaml\" at <.a.x>:\n    map has no entry for key \"x\""
+        );
+        assert!(render_mode("{{ tpl \"{{ .q }}\" .a }}", data(), true).is_err());
     }
 
     #[test]
