@@ -214,6 +214,30 @@ mod tests {
         assert!(render_mode("{{ tpl \"{{ .q }}\" .a }}", data(), true).is_err());
     }
 
+    /// Random token soups must never panic or hang the engine.
+    #[test]
+    fn random_templates_do_not_panic() {
+        const PIECES: &[&str] = &[
+            "{{", "}}", "{{-", "-}}", " ", "\n", "(", ")", "|", "$x", "$", ":=", "=", ",", ".a",
+            ".", "\"s\"", "`r`", "'c'", "1", "-2", "0x1F", "1.5", "1e3", "1i", "nil", "true", "if",
+            "else", "end", "range", "with", "define", "template", "block", "break", "continue",
+            "len", "index", "eq", "and", "or", "not", "print", "include", "tpl", "\"d\"", "/*",
+            "*/", "x", "@", "{", "}",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rand = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let len = 1 + rand(24);
+            let src: String = (0..len).map(|_| PIECES[rand(PIECES.len())]).collect();
+            let _ = render_one(&src);
+        }
+    }
+
     #[test]
     fn basics() {
         assert_eq!(

@@ -84,10 +84,10 @@ impl Parser<'_> {
     }
 
     fn next(&mut self) -> Item {
+        // Past the end the last item (EOF or the lexer's error) repeats, as Go's lexer
+        // keeps answering EOF.
         let i = self.idx.min(self.items.len().saturating_sub(1));
-        if self.idx < self.items.len() {
-            self.idx += 1;
-        }
+        self.idx += 1;
         self.furthest = self.furthest.max(i);
         self.items[i].clone()
     }
