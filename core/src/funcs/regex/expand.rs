@@ -3,10 +3,15 @@
 //! `${name}` delimits it, `$$` is a dollar, and a malformed reference is kept as text.
 //! Unknown or unmatched groups expand to nothing.
 
-use regex::{Captures, Regex};
+use regex::Captures;
 
 /// Appends `template` expanded with `caps` to `out`.
-pub(super) fn expand(out: &mut String, template: &str, re: &Regex, caps: &Captures<'_>) {
+pub(super) fn expand(
+    out: &mut String,
+    template: &str,
+    names: &[Option<String>],
+    caps: &Captures<'_>,
+) {
     let mut rest = template;
     while let Some(dollar) = rest.find('$') {
         out.push_str(&rest[..dollar]);
@@ -21,7 +26,7 @@ pub(super) fn expand(out: &mut String, template: &str, re: &Regex, caps: &Captur
             continue;
         };
         rest = after;
-        if let Some(text) = group(name, re, caps) {
+        if let Some(text) = group(name, names, caps) {
             out.push_str(text);
         }
     }
@@ -50,8 +55,9 @@ fn reference(s: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// The text a reference names: a group number (no leading zeros) or a group name.
-fn group<'h>(name: &str, re: &Regex, caps: &Captures<'h>) -> Option<&'h str> {
+/// The text a reference names: a group number (no leading zeros) or a group name —
+/// the first group of that name that took part in the match.
+fn group<'h>(name: &str, names: &[Option<String>], caps: &Captures<'h>) -> Option<&'h str> {
     let numeric = name.bytes().all(|b| b.is_ascii_digit())
         && !(name.len() > 1 && name.starts_with('0'))
         && name.len() <= 8;
@@ -59,6 +65,10 @@ fn group<'h>(name: &str, re: &Regex, caps: &Captures<'h>) -> Option<&'h str> {
         let index: usize = name.parse().ok()?;
         return caps.get(index).map(|m| m.as_str());
     }
-    let index = re.capture_names().position(|n| n == Some(name))?;
-    caps.get(index).map(|m| m.as_str())
+    names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.as_deref() == Some(name))
+        .find_map(|(i, _)| caps.get(i))
+        .map(|m| m.as_str())
 }

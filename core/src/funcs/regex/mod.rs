@@ -77,20 +77,42 @@ pub fn register(r: &mut Registry) {
 /// Compiled patterns by Go source; templates often apply one pattern in a loop.
 const CACHE_LIMIT: usize = 128;
 
+/// A compiled Go pattern with Go's group names (see [`translate::Translated`]).
+struct Compiled {
+    re: Regex,
+    group_names: Vec<Option<std::string::String>>,
+}
+
+impl std::ops::Deref for Compiled {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        &self.re
+    }
+}
+
+type CompileResult = Result<Rc<Compiled>, std::string::String>;
+
 thread_local! {
-    static CACHE: RefCell<HashMap<std::string::String, Result<Rc<Regex>, std::string::String>>> =
+    static CACHE: RefCell<HashMap<std::string::String, CompileResult>> =
         RefCell::new(HashMap::new());
 }
 
 /// Compiles a Go pattern; the error is Go's `regexp.Compile` message.
-fn compile(pattern: &str) -> Result<Rc<Regex>, std::string::String> {
+fn compile(pattern: &str) -> CompileResult {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return hit;
     }
     let compiled = translate::translate(pattern)
         .map_err(|e| e.to_string())
         .and_then(|translated| {
-            Regex::new(&translated).map(Rc::new).map_err(|_| {
+            let re = Regex::new(&translated.pattern);
+            re.map(|re| {
+                Rc::new(Compiled {
+                    re,
+                    group_names: translated.group_names,
+                })
+            })
+            .map_err(|_| {
                 // The crate rejected something Go's parser would too, but our
                 // translation did not name it; report it in Go's general shape.
                 format!("error parsing regexp: invalid regexp: `{pattern}`")
@@ -106,8 +128,10 @@ fn compile(pattern: &str) -> Result<Rc<Regex>, std::string::String> {
     compiled
 }
 
+type CompileForResult = Result<Rc<Compiled>, FuncError>;
+
 /// Compiles for a plain (`MustCompile`) or `must` form, with each one's error text.
-fn compile_for(pattern: &str, plain: bool) -> Result<Rc<Regex>, FuncError> {
+fn compile_for(pattern: &str, plain: bool) -> CompileForResult {
     compile(pattern).map_err(|e| {
         if plain {
             FuncError::new(format!(
@@ -211,7 +235,7 @@ fn replace_all(args: &[Value], plain: bool, literal: bool) -> FuncResult {
             if literal {
                 out.push_str(template);
             } else {
-                expand::expand(&mut out, template, &re, &caps);
+                expand::expand(&mut out, template, &re.group_names, &caps);
             }
         }
         last_end = whole.end();
@@ -309,6 +333,7 @@ mod tests {
             ),
             "Smith, John"
         );
+        assert_eq!(r("(?P<n>a)|(?P<n>b)", "b", "[${n}]"), "[b]");
         let lit = text(replace_all(
             &[s("a(x*)b"), s("-ab-axxb-"), s("${1}")],
             true,

@@ -50,10 +50,20 @@ enum Prev {
     LazyRepeat,
 }
 
+/// A pattern in the crate's syntax, with Go's capture-group names by group index
+/// (index 0, the whole match, has none). Go allows a name twice; the crate does not,
+/// so repeated names stay here but are dropped from the translated pattern.
+#[derive(Debug)]
+pub(crate) struct Translated {
+    pub pattern: String,
+    pub group_names: Vec<Option<String>>,
+}
+
 /// Translates a Go regular expression into the `regex` crate's syntax.
-pub(crate) fn translate(pattern: &str) -> Result<String, SyntaxError> {
+pub(crate) fn translate(pattern: &str) -> Result<Translated, SyntaxError> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() + 8);
+    let mut group_names = vec![None];
     let mut depth = 0usize;
     let mut prev = Prev::Nothing;
     let mut i = 0;
@@ -75,7 +85,7 @@ pub(crate) fn translate(pattern: &str) -> Result<String, SyntaxError> {
                 continue;
             }
             '(' => {
-                let (next, opened) = translate_group_open(&chars, i, &mut out)?;
+                let (next, opened) = translate_group_open(&chars, i, &mut out, &mut group_names)?;
                 if opened {
                     depth += 1;
                     prev = Prev::Nothing;
@@ -129,7 +139,10 @@ pub(crate) fn translate(pattern: &str) -> Result<String, SyntaxError> {
     if depth > 0 {
         return Err(error("missing closing )", pattern));
     }
-    Ok(out)
+    Ok(Translated {
+        pattern: out,
+        group_names,
+    })
 }
 
 /// Checks a repetition operator spanning `chars[start..end]` against what precedes it.
@@ -197,8 +210,10 @@ fn translate_group_open(
     chars: &[char],
     start: usize,
     out: &mut String,
+    group_names: &mut Vec<Option<String>>,
 ) -> Result<(usize, bool), SyntaxError> {
     if chars.get(start + 1) != Some(&'?') {
+        group_names.push(None);
         out.push('(');
         return Ok((start + 1, true));
     }
@@ -219,8 +234,15 @@ fn translate_group_open(
                 .collect();
             return Err(error("invalid named capture", shown));
         }
-        write!(out, "(?P<{name}>").ok();
-        return Ok((start + prefix_len + name.chars().count() + 1, true));
+        let name = name.to_string();
+        if group_names.contains(&Some(name.clone())) {
+            out.push('(');
+        } else {
+            write!(out, "(?P<{name}>").ok();
+        }
+        let consumed = prefix_len + name.chars().count() + 1;
+        group_names.push(Some(name));
+        return Ok((start + consumed, true));
     }
     // Flags: (?flags) or (?flags:re), flags from "imsU" with at most one '-'.
     let mut i = start + 2;
@@ -507,7 +529,7 @@ mod tests {
     use super::*;
 
     fn t(p: &str) -> String {
-        translate(p).unwrap()
+        translate(p).unwrap().pattern
     }
 
     fn e(p: &str) -> String {
@@ -568,5 +590,8 @@ mod tests {
         );
         assert!(translate("a*?").is_ok());
         assert!(translate("(?x)a").is_err());
+        let dup = translate("(?P<n>a)(b)(?P<n>c)").unwrap();
+        assert_eq!(dup.pattern, "(?P<n>a)(b)(c)");
+        assert_eq!(dup.group_names[3].as_deref(), Some("n"));
     }
 }
