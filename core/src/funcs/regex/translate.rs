@@ -376,7 +376,8 @@ fn escaped_char(chars: &[char], start: usize) -> Result<(char, usize), SyntaxErr
     if let Some(ch) = simple {
         return Ok((ch, after));
     }
-    if c.is_ascii_punctuation() {
+    // Go: an escaped ASCII character that is not a letter or digit is itself.
+    if c.is_ascii() && !c.is_ascii_alphanumeric() {
         return Ok((c, after));
     }
     if ('0'..='7').contains(&c) {
