@@ -4,7 +4,7 @@
 //! Sprig accepts loosely-typed dates: a `time.Time`, or Go `int`/`int64` Unix seconds;
 //! anything else (a float from YAML, a string) silently means *now*.
 
-mod civil;
+pub(crate) mod civil;
 mod duration;
 mod layout;
 mod object;

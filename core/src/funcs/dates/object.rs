@@ -108,6 +108,13 @@ impl Object for TimeObject {
         self.0.to_go_string()
     }
 
+    fn marshal_json(&self) -> Option<Value> {
+        let year = self.0.civil().year;
+        (0..=9999)
+            .contains(&year)
+            .then(|| Value::string(format(&self.0, "2006-01-02T15:04:05.999999999Z07:00")))
+    }
+
     fn to_go_string(&self) -> Option<String> {
         Some(self.0.to_go_string())
     }
@@ -185,6 +192,10 @@ impl Object for NamedInt {
 
     fn format_v(&self) -> String {
         self.text.to_string()
+    }
+
+    fn marshal_json(&self) -> Option<Value> {
+        Some(Value::Int(self.value))
     }
 
     fn to_go_string(&self) -> Option<String> {

@@ -135,6 +135,10 @@ impl Object for SemverObject {
         Some(self.version.to_string())
     }
 
+    fn marshal_json(&self) -> Option<Value> {
+        Some(Value::string(self.version.to_string()))
+    }
+
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
