@@ -60,6 +60,34 @@ impl PrivateKey {
             .map_err(|e| e.to_string())
     }
 
+    /// A DSA key with Go's L2048N256 parameters, PEM-encoded as Sprig does (Go's x509
+    /// cannot put DSA keys in certificates, so DSA keys only ever become PEM text).
+    pub fn generate_dsa_pem(env: &dyn Environment) -> Result<String, String> {
+        let mut rng = EnvRng(env);
+        let components = dsa::Components::try_generate_from_rng_with_key_size(
+            &mut rng,
+            dsa::KeySize::DSA_2048_256,
+        )
+        .map_err(|e| e.to_string())?;
+        let key = dsa::SigningKey::try_generate_from_rng_with_components(&mut rng, components)
+            .map_err(|e| e.to_string())?;
+        let vk = key.verifying_key();
+        let c = vk.components();
+        let int = |v: &dsa::BoxedUint| der::unsigned_integer(&v.to_be_bytes());
+        let body = der::constructed(
+            der::SEQUENCE,
+            &[
+                &der::unsigned_integer(&[0]),
+                &int(c.p()),
+                &int(c.q()),
+                &int(c.g()),
+                &int(vk.y()),
+                &int(key.x()),
+            ],
+        );
+        Ok(der::pem_encode("DSA PRIVATE KEY", &body))
+    }
+
     pub fn generate_ecdsa(env: &dyn Environment) -> PrivateKey {
         PrivateKey::Ecdsa(p256::SecretKey::generate_from_rng(&mut EnvRng(env)))
     }

@@ -229,7 +229,12 @@ fn gen_private_key(ctx: &CallContext<'_>, args: &[Value]) -> FuncResult {
         "" | "rsa" => PrivateKey::generate_rsa(ctx.env, 4096),
         "ecdsa" => Ok(PrivateKey::generate_ecdsa(ctx.env)),
         "ed25519" => Ok(PrivateKey::generate_ed25519(ctx.env)),
-        "dsa" => Err("DSA key generation is not supported".to_string()),
+        "dsa" => {
+            return Ok(Value::string(
+                PrivateKey::generate_dsa_pem(ctx.env)
+                    .unwrap_or_else(|e| format!("failed to generate dsa params: {e}")),
+            ));
+        }
         _ => return Ok(Value::string(format!("Unknown type {kind}"))),
     };
     Ok(Value::string(match key.and_then(|k| k.to_pem()) {

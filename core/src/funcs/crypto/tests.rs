@@ -199,4 +199,8 @@ fn rsa_timing() {
         std::fs::write(format!("/tmp/capstan-{name}.pem"), text).unwrap();
     }
     std::fs::write("/tmp/capstan-rsa4096.pem", k4096.as_str().unwrap()).unwrap();
+    let start = std::time::Instant::now();
+    let dsa = gen_private_key(&ctx, &[s("dsa")]).unwrap();
+    eprintln!("genPrivateKey dsa: {:?}", start.elapsed());
+    std::fs::write("/tmp/capstan-dsa.pem", dsa.as_str().unwrap()).unwrap();
 }

@@ -71,11 +71,11 @@ impl Location {
         }
     }
 
-    /// What `Location.String()` prints.
+    /// What `Location.String()` prints. Go names the local zone after `TZ` when it is set
+    /// (Helm's environment and the corpus use `TZ=UTC`).
     pub fn name(&self) -> &str {
         match self {
-            Location::Utc => "UTC",
-            Location::Local => "Local",
+            Location::Utc | Location::Local => "UTC",
             Location::Fixed { name, .. } | Location::Zone { name, .. } => name,
         }
     }
