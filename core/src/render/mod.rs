@@ -149,6 +149,17 @@ pub fn render_chart(
 ) -> Result<Rendered, RenderError> {
     let processed = process_dependencies(chart, user_values)?;
     let values = render_values(&processed, user_values, opts.skip_schema_validation)?;
+    render_processed(&processed, values, opts, env)
+}
+
+/// The second half of [`render_chart`]: the kubeVersion check (when asked) and the
+/// engine run, on a chart whose dependencies are processed and whose values are ready.
+pub fn render_processed(
+    processed: &Chart,
+    values: Map,
+    opts: &RenderOptions,
+    env: &dyn Environment,
+) -> Result<Rendered, RenderError> {
     let caps = Capabilities::new(opts.kube_version.as_deref(), &opts.api_versions)
         .map_err(|e| rerr(format!("invalid kube version: {e}")))?;
     if opts.check_kube_version
@@ -161,7 +172,7 @@ pub fn render_chart(
             caps.kube_version.version
         )));
     }
-    let templates = build_templates(&processed, values, &opts.release, caps);
+    let templates = build_templates(processed, values, &opts.release, caps);
     let registry = Registry::standard();
     let engine = Engine {
         funcs: &registry,
