@@ -217,6 +217,12 @@ pub trait Object: Any {
     fn to_go_string(&self) -> Option<String> {
         None
     }
+    /// The value `encoding/json` (and so `toJson`, `toYaml`) sees: a struct as a map of its
+    /// fields under their JSON names, a `time.Time` as its RFC 3339 string... `None` when
+    /// Go cannot marshal the type (`json: unsupported type: T`).
+    fn marshal_json(&self) -> Option<Value> {
+        None
+    }
     /// The Go map or slice underneath, for what Go reaches by reflection on the kind
     /// rather than by field or method: `range`, `len`, `index`, and functions such as
     /// `has`, `toJson`, `toYaml` (e.g. `engine.files` is a `map[string][]byte`,

@@ -1,5 +1,0 @@
-//! Sprig's math functions.
-
-use super::Registry;
-
-pub fn register(_r: &mut Registry) {}

@@ -1,0 +1,273 @@
+//! Reading YAML text into a node tree (the shape go-yaml's parser builds before decoding):
+//! scalars keep their style and tag so resolution can follow YAML 1.1 rules later, and
+//! aliases stay references to their anchored node.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use super::YamlError;
+
+/// Deepest nesting of collections accepted. go-yaml stops at 10000; we stop earlier so
+/// that every recursive walk over the result stays well inside a wasm32 stack.
+pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// Index of a node in [`Document::nodes`].
+pub(crate) type NodeId = usize;
+
+/// One parsed node.
+#[derive(Debug)]
+pub(crate) enum Node {
+    Scalar {
+        value: String,
+        /// A plain (unquoted, non-block) scalar: only these are resolved implicitly.
+        plain: bool,
+        /// The full tag (`tag:yaml.org,2002:int`, `!foo`), if one was written.
+        tag: Option<String>,
+    },
+    Seq(Vec<NodeId>),
+    Map(Vec<(NodeId, NodeId)>),
+    /// An alias to an anchored node (possibly one still being built: a self reference).
+    Alias(NodeId),
+}
+
+/// A parsed document: its nodes and which one is the root (`None` for an empty document).
+#[derive(Debug, Default)]
+pub(crate) struct Document {
+    pub nodes: Vec<Node>,
+    pub root: Option<NodeId>,
+    /// The 1-based line each node starts on, for error messages.
+    pub lines: Vec<usize>,
+}
+
+fn scan_error(e: &ScanError) -> YamlError {
+    let line = e.marker().line();
+    YamlError {
+        message: format!("yaml: line {}: {}", line, go_message(e.info())),
+        line: Some(line),
+        column: Some(e.marker().col() + 1),
+    }
+}
+
+/// Words a few of saphyr's messages the way libyaml (and so Helm) does.
+fn go_message(info: &str) -> String {
+    let lower = info.to_ascii_lowercase();
+    if lower.contains("tab") {
+        "found character that cannot start any token".to_string()
+    } else if lower.contains("unknown anchor") {
+        "unknown anchor referenced".to_string()
+    } else if lower.contains("did not find expected node content")
+        || lower.contains("unexpected eof")
+    {
+        "did not find expected node content".to_string()
+    } else {
+        info.to_string()
+    }
+}
+
+/// Rejects a `%YAML` directive for any version but 1.1, as libyaml does
+/// ("found incompatible YAML document"). saphyr does not report directives as events,
+/// so look at the directive lines that precede the first document.
+fn check_version_directive(text: &str) -> Result<(), YamlError> {
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_end();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix("%YAML") {
+            let version = rest.split('#').next().unwrap_or("").trim();
+            if version != "1.1" {
+                return Err(YamlError {
+                    message: "yaml: found incompatible YAML document".into(),
+                    line: Some(i + 1),
+                    column: None,
+                });
+            }
+            continue;
+        }
+        if t.starts_with('%') {
+            continue;
+        }
+        break;
+    }
+    Ok(())
+}
+
+enum Open {
+    Seq(NodeId, Vec<NodeId>),
+    Map(NodeId, Vec<(NodeId, NodeId)>, Option<NodeId>),
+}
+
+/// Parses the first document of `text` (go-yaml's `Unmarshal` reads only the first).
+pub(crate) fn parse_first_document(text: &str) -> Result<Document, YamlError> {
+    check_version_directive(text)?;
+    let mut parser = Parser::new_from_str(text);
+    let mut doc = Document::default();
+    let mut anchors: HashMap<usize, NodeId> = HashMap::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut started = false;
+
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| scan_error(&e))?;
+        let line = span.start.line();
+        let (node, anchor) = match event {
+            Event::StreamStart | Event::Nothing => continue,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                if started {
+                    break;
+                }
+                started = true;
+                continue;
+            }
+            Event::DocumentEnd => break,
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(&target) => (Node::Alias(target), 0),
+                None => {
+                    return Err(YamlError {
+                        message: format!("yaml: line {line}: unknown anchor referenced"),
+                        line: Some(line),
+                        column: None,
+                    });
+                }
+            },
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                (
+                    Node::Scalar {
+                        value: value.into_owned(),
+                        plain: matches!(style, ScalarStyle::Plain),
+                        tag,
+                    },
+                    anchor,
+                )
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(YamlError {
+                        message: format!("yaml: line {line}: exceeded max depth of {MAX_DEPTH}"),
+                        line: Some(line),
+                        column: None,
+                    });
+                }
+                let id = doc.nodes.len();
+                // A placeholder until the collection closes; anchors resolve to it already.
+                doc.nodes.push(Node::Seq(Vec::new()));
+                doc.lines.push(line);
+                if anchor != 0 {
+                    anchors.insert(anchor, id);
+                }
+                if matches!(event, Event::SequenceStart(..)) {
+                    stack.push(Open::Seq(id, Vec::new()));
+                } else {
+                    stack.push(Open::Map(id, Vec::new(), None));
+                }
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(open) = stack.pop() else {
+                    continue;
+                };
+                let id = match open {
+                    Open::Seq(id, items) => {
+                        doc.nodes[id] = Node::Seq(items);
+                        id
+                    }
+                    Open::Map(id, pairs, _) => {
+                        doc.nodes[id] = Node::Map(pairs);
+                        id
+                    }
+                };
+                attach(&mut stack, &mut doc, id);
+                continue;
+            }
+        };
+        let id = doc.nodes.len();
+        doc.nodes.push(node);
+        doc.lines.push(line);
+        if anchor != 0 {
+            anchors.insert(anchor, id);
+        }
+        attach(&mut stack, &mut doc, id);
+    }
+    Ok(doc)
+}
+
+fn attach(stack: &mut [Open], doc: &mut Document, id: NodeId) {
+    match stack.last_mut() {
+        None => {
+            if doc.root.is_none() {
+                doc.root = Some(id);
+            }
+        }
+        Some(Open::Seq(_, items)) => items.push(id),
+        Some(Open::Map(_, pairs, pending)) => match pending.take() {
+            None => *pending = Some(id),
+            Some(key) => pairs.push((key, id)),
+        },
+    }
+}
+
+/// Splits a values file into documents the way Kubernetes' `YAMLReader` does: a line
+/// starting with `---` ends a document (only spaces or a comment may follow it), and
+/// empty documents are skipped.
+pub(crate) fn split_documents(text: &str) -> Result<Vec<&str>, YamlError> {
+    let mut docs = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    let bytes = text.as_bytes();
+    while pos < bytes.len() {
+        let end = text[pos..].find('\n').map_or(bytes.len(), |i| pos + i + 1);
+        let line = &text[pos..end];
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(YamlError {
+                    message: format!(
+                        "error reading yaml document: invalid Yaml document separator: {trimmed}"
+                    ),
+                    line: None,
+                    column: None,
+                });
+            }
+            if pos > start {
+                docs.push(&text[start..pos]);
+            }
+            start = end;
+        }
+        pos = end;
+    }
+    if bytes.len() > start {
+        docs.push(&text[start..]);
+    }
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_yaml_reader() {
+        let docs = split_documents("a: 1\n---\n---\nb: 2\n--- # c\nc: 3\n").unwrap();
+        assert_eq!(docs, vec!["a: 1\n", "b: 2\n", "c: 3\n"]);
+        assert!(split_documents("a: 1\n--- x\n").is_err());
+    }
+
+    #[test]
+    fn builds_tree_with_aliases() {
+        let doc = parse_first_document("a: &x [1, 2]\nb: *x\n").unwrap();
+        let Some(root) = doc.root else { panic!() };
+        let Node::Map(pairs) = &doc.nodes[root] else {
+            panic!()
+        };
+        assert_eq!(pairs.len(), 2);
+        assert!(matches!(doc.nodes[pairs[1].1], Node::Alias(_)));
+    }
+
+    #[test]
+    fn version_directive() {
+        assert!(parse_first_document("%YAML 1.2\n---\na: 1\n").is_err());
+        assert!(parse_first_document("%YAML 1.1\n---\na: 1\n").is_ok());
+    }
+}
