@@ -166,6 +166,7 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
                 raw.md.api_version = "v1".into();
             }
             chart.raw_chart_yaml = data.clone();
+            chart.raw_metadata = doc;
         }
     }
     let mut subcharts: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
@@ -229,7 +230,6 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
     }
     metadata::validate(&mut raw)?;
     chart.metadata = raw.md;
-    chart.raw_metadata = metadata_value(&chart.metadata, true);
 
     for (n, files) in subcharts {
         if n.starts_with('_') || n.starts_with('.') {

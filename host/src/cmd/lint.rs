@@ -338,10 +338,7 @@ fn template_rules(
     let Some(chart) = chart else {
         return;
     };
-    let Ok(processed) = render::process_dependencies(chart, overrides) else {
-        return;
-    };
-    let vals = match render::render_values(&processed, overrides, skip_schema) {
+    let (processed, vals) = match render::prepare(chart, overrides, skip_schema) {
         Ok(v) => v,
         Err(e) => {
             l.rule(Severity::Error, tdir, Some(e.message));

@@ -171,10 +171,8 @@ pub fn run(
     let chart = chartfs::load_chart(Path::new(&chart_ref))?;
     check_installable(&chart)?;
     validate_release_name(&name).map_err(|e| format!("release name check failed: {e}"))?;
-    let processed = render::process_dependencies(&chart, &user)
-        .map_err(|e| format!("chart dependencies processing failed: {e}"))?;
-    let values = render::render_values(&processed, &user, a.skip_schema_validation)
-        .map_err(|e| e.message)?;
+    let (processed, values) =
+        render::prepare(&chart, &user, a.skip_schema_validation).map_err(|e| e.message)?;
     let opts = RenderOptions {
         release: ReleaseOptions {
             name: name.clone(),
