@@ -133,7 +133,11 @@ pub fn load_files(mut files: BTreeMap<String, Vec<u8>>) -> Result<Chart, LoadErr
             data.drain(..UTF8_BOM.len());
         }
     }
-    load_chart_files(files.into_iter().collect())
+    let mut ordered: Vec<(String, Vec<u8>)> = files.into_iter().collect();
+    // Helm walks the directory with each level's names sorted, which orders paths by
+    // component, not by whole string (`a/x` before `a-b`).
+    ordered.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    load_chart_files(ordered)
 }
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
@@ -303,6 +307,108 @@ mod tests {
         assert_eq!(extension("charts/a.tgz"), ".tgz");
         assert_eq!(extension("a"), "");
         assert!(has_manifest_extension("crds/x.YAML"));
+    }
+
+    fn files(entries: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn loads_subcharts_and_sorts_files() {
+        let c = load_files(files(&[
+            ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+            ("values.yaml", "a: 1\n"),
+            ("templates/x.yaml", "x"),
+            ("templates/.hidden", "h"),
+            ("crds/c.yaml", "kind: CRD"),
+            ("README.md", "r"),
+            (
+                "charts/sub/Chart.yaml",
+                "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+            ),
+            ("charts/sub/templates/y.yaml", "y"),
+            ("charts/_skip/Chart.yaml", "bad"),
+            ("secret.bak", "s"),
+            (".helmignore", "*.bak\n"),
+        ]))
+        .unwrap();
+        assert_eq!(c.name(), "top");
+        assert_eq!(c.templates.len(), 1);
+        assert_eq!(c.crds.len(), 1);
+        let names: Vec<&str> = c.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec![".helmignore", "README.md", "crds/c.yaml"]);
+        assert_eq!(c.dependencies.len(), 1);
+        assert_eq!(c.dependencies[0].templates[0].name, "templates/y.yaml");
+        assert_eq!(c.crd_objects()[0].0, "top/crds/c.yaml");
+        let c = load_files(files(&[
+            ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+            ("crds/a-b.yaml", "1"),
+            ("crds/a/x.yaml", "2"),
+        ]))
+        .unwrap();
+        assert_eq!(c.crds[0].name, "crds/a/x.yaml");
+    }
+
+    #[test]
+    fn v1_requirements_and_validation() {
+        let c = load_files(files(&[
+            ("Chart.yaml", "name: old\nversion: 1.0.0\n"),
+            (
+                "requirements.yaml",
+                "dependencies:\n- name: dep\n  condition: dep.enabled\n",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(c.metadata.api_version, "v1");
+        assert_eq!(
+            c.metadata.dependencies[0].condition.as_deref(),
+            Some("dep.enabled")
+        );
+        assert_eq!(c.files[0].name, "requirements.yaml");
+        let e = load_files(files(&[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: x\nversion: nope\n",
+        )]))
+        .err()
+        .unwrap();
+        assert_eq!(
+            e.message,
+            "validation: chart.metadata.version \"nope\" is invalid"
+        );
+        let e = load_files(files(&[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: x\nversion: 1.0.0\ntype: other\n",
+        )]))
+        .err()
+        .unwrap();
+        assert_eq!(
+            e.message,
+            "validation: chart.metadata.type must be application or library"
+        );
+        let c = load_files(files(&[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: x\nversion: 1\nappVersion: 1.10\n",
+        )]))
+        .unwrap();
+        assert_eq!(c.metadata.version, "1");
+        assert_eq!(c.metadata.app_version.as_deref(), Some("1.1"));
+    }
+
+    #[test]
+    fn subchart_errors_are_wrapped() {
+        let e = load_files(files(&[
+            ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+            ("charts/sub/values.yaml", "a: 1\n"),
+        ]))
+        .err()
+        .unwrap();
+        assert_eq!(
+            e.message,
+            "error unpacking subchart sub in top: Chart.yaml file is missing"
+        );
     }
 
     #[test]
