@@ -369,7 +369,7 @@ impl Object for Files {
                     // byte of an empty one: Go's panic, recovered by the template engine.
                     return Err("runtime error: index out of range [-1]".into());
                 }
-                let s = String::from_utf8_lossy(&data);
+                let s = String::from_utf8_lossy(data);
                 let s = s.strip_suffix('\n').unwrap_or(&s);
                 Ok(Value::typed_list(
                     ListKind::String,
