@@ -107,6 +107,19 @@ impl Chart {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
     pub message: String,
+    /// Where in the chart the problem is, when known (a YAML syntax error).
+    pub position: Option<SourcePosition>,
+}
+
+/// A position in a chart file, for error reports with the source line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourcePosition {
+    /// Path relative to the top chart's root (`charts/sub/values.yaml`).
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based.
+    pub column: usize,
 }
 
 impl std::fmt::Display for LoadError {
@@ -122,8 +135,7 @@ impl std::error::Error for LoadError {}
 /// for dot files in `templates/`) first, as Helm's directory loader does.
 pub fn load_files(mut files: BTreeMap<String, Vec<u8>>) -> Result<Chart, LoadError> {
     let mut rules = match files.get(".helmignore") {
-        Some(data) => ignore::Rules::parse(&String::from_utf8_lossy(data))
-            .map_err(|message| LoadError { message })?,
+        Some(data) => ignore::Rules::parse(&String::from_utf8_lossy(data)).map_err(err)?,
         None => ignore::Rules::default(),
     };
     rules.add_defaults();
@@ -145,6 +157,19 @@ const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 fn err(message: impl Into<String>) -> LoadError {
     LoadError {
         message: message.into(),
+        position: None,
+    }
+}
+
+/// A YAML error in one of the chart's files, with its position when the parser gave one.
+fn yaml_err(what: &str, file: &str, e: &crate::yaml::YamlError) -> LoadError {
+    LoadError {
+        message: format!("cannot load {what}: {}", e.message),
+        position: e.line.map(|line| SourcePosition {
+            file: file.to_string(),
+            line,
+            column: e.column.unwrap_or(1),
+        }),
     }
 }
 
@@ -163,7 +188,7 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
         if name == "Chart.yaml" {
             have_metadata = true;
             let doc = crate::yaml::parse(&utf8(name, data))
-                .map_err(|e| err(format!("cannot load Chart.yaml: {}", yaml_msg(&e))))?;
+                .map_err(|e| yaml_err("Chart.yaml", name, &e))?;
             metadata::apply_document(&mut raw, &doc)
                 .map_err(|e| err(format!("cannot load Chart.yaml: {e}")))?;
             if raw.md.api_version.is_empty() {
@@ -180,7 +205,7 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
             "Chart.lock" => chart.lock = Some(data),
             "values.yaml" => {
                 let values = crate::yaml::parse_values(&utf8(&name, &data))
-                    .map_err(|e| err(format!("cannot load values.yaml: {}", yaml_msg(&e))))?;
+                    .map_err(|e| yaml_err("values.yaml", &name, &e))?;
                 chart.values = values;
                 chart.raw_values = Some(data);
             }
@@ -188,7 +213,7 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
             "requirements.yaml" => {
                 have_metadata = true;
                 let doc = crate::yaml::parse(&utf8(&name, &data))
-                    .map_err(|e| err(format!("cannot load requirements.yaml: {}", yaml_msg(&e))))?;
+                    .map_err(|e| yaml_err("requirements.yaml", &name, &e))?;
                 metadata::apply_document(&mut raw, &doc)
                     .map_err(|e| err(format!("cannot load requirements.yaml: {e}")))?;
                 if raw.md.api_version == "v1" {
@@ -240,7 +265,15 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
             continue;
         }
         let parent = chart.name().to_string();
-        let wrap = |e: LoadError| err(format!("error unpacking subchart {n} in {parent}: {e}"));
+        let is_archive = extension(&n) == ".tgz";
+        let wrap = |e: LoadError| LoadError {
+            message: format!("error unpacking subchart {n} in {parent}: {}", e.message),
+            // Positions inside an archive cannot be shown from the directory.
+            position: e.position.filter(|_| !is_archive).map(|p| SourcePosition {
+                file: format!("charts/{n}/{}", p.file),
+                ..p
+            }),
+        };
         let sub = if extension(&n) == ".tgz" {
             let (fname, data) = &files[0];
             if fname != &n {
@@ -259,10 +292,6 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
         chart.dependencies.push(sub);
     }
     Ok(chart)
-}
-
-fn yaml_msg(e: &crate::yaml::YamlError) -> String {
-    e.message.clone()
 }
 
 /// Go's `filepath.Ext`.

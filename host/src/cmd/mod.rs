@@ -1,6 +1,7 @@
 //! The Helm-compatible commands: `template`, `show`, `lint`, `create`.
 
 pub mod create;
+pub mod diag;
 pub mod lint;
 pub mod show;
 pub mod template;

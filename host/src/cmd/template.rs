@@ -11,7 +11,6 @@ use capstan_core::render::{self, KubeVersion, ReleaseOptions, RenderOptions};
 use clap::Args;
 
 use super::ValueOptions;
-use capstan_host::chartfs;
 
 #[derive(Args, Clone, Debug, Default)]
 pub struct TemplateArgs {
@@ -72,6 +71,8 @@ pub struct TemplateArgs {
 pub struct TemplateError {
     pub message: String,
     pub debug_hint: bool,
+    /// The template source around the error position, when known.
+    pub context: Option<String>,
 }
 
 impl From<String> for TemplateError {
@@ -79,6 +80,7 @@ impl From<String> for TemplateError {
         TemplateError {
             message,
             debug_hint: false,
+            context: None,
         }
     }
 }
@@ -86,14 +88,15 @@ impl From<String> for TemplateError {
 impl TemplateError {
     /// The text Helm prints after `Error: `.
     pub fn display(&self) -> String {
+        let mut out = self.message.clone();
         if self.debug_hint {
-            format!(
-                "{}\n\nUse --debug flag to render out invalid YAML",
-                self.message
-            )
-        } else {
-            self.message.clone()
+            out.push_str("\n\nUse --debug flag to render out invalid YAML");
         }
+        if let Some(ctx) = &self.context {
+            out.push_str("\n\n");
+            out.push_str(ctx.trim_end());
+        }
+        out
     }
 }
 
@@ -168,7 +171,7 @@ pub fn run(
     }
     let (name, chart_ref) = name_and_chart(a)?;
     let user = a.values.merge()?;
-    let chart = chartfs::load_chart(Path::new(&chart_ref))?;
+    let chart = super::diag::load_chart(Path::new(&chart_ref))?;
     check_installable(&chart)?;
     validate_release_name(&name).map_err(|e| format!("release name check failed: {e}"))?;
     let (processed, values) =
@@ -186,7 +189,9 @@ pub fn run(
         check_kube_version: true,
         strict: false,
     };
+    let sources = super::diag::template_sources(&processed);
     let hint = |message: String| TemplateError {
+        context: super::diag::template_error_context(&message, &sources),
         message,
         debug_hint: true,
     };
