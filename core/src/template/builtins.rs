@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::exec::{ArgType, RV, State};
+use super::exec::{ArgType, RV, State, truth, underlying};
 use super::node::Expr;
 use crate::funcs::ParamType;
 use crate::value::{ListKind, MapKind, Object, Value};
@@ -88,7 +88,7 @@ impl Builtin {
         let plain = |argv: &[RV]| -> Vec<Value> { argv.iter().map(|a| a.v.clone()).collect() };
         match self {
             Builtin::And | Builtin::Or => Ok(argv.into_iter().last().unwrap_or_default()),
-            Builtin::Not => Ok(RV::new(Value::Bool(!argv[0].v.truthy()))),
+            Builtin::Not => Ok(RV::new(Value::Bool(!truth(&argv[0].v)))),
             Builtin::Len => length(&argv[0]).map(|n| RV::new(Value::Int(n as i64))),
             Builtin::Index => index(&argv[0], &argv[1..]),
             Builtin::Slice => slice(&argv[0], &argv[1..]),
@@ -153,6 +153,12 @@ fn eval_args(argv: &[RV]) -> String {
 }
 
 fn length(item: &RV) -> Result<usize, String> {
+    if let Value::Object(_) = &item.v {
+        let under = underlying(&item.v);
+        if !matches!(under.as_ref(), Value::Object(_)) {
+            return length(&RV::new(under.into_owned()));
+        }
+    }
     match &item.v {
         Value::Nil if item.iface => Err("len of nil pointer".into()),
         Value::Nil => Err("reflect: call of reflect.Value.Type on zero Value".into()),
@@ -183,13 +189,17 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
 }
 
 fn index(item: &RV, indexes: &[RV]) -> Result<RV, String> {
-    let mut item = item.clone();
+    let mut item = RV {
+        v: underlying(&item.v).into_owned(),
+        iface: item.iface,
+    };
     if item.v.is_nil() {
         return Err("index of untyped nil".into());
     }
     for idx in indexes {
         let idx = &idx.v;
-        item = match &item.v {
+        let under = underlying(&item.v).into_owned();
+        item = match &under {
             Value::Nil => return Err("index of nil pointer".into()),
             Value::List(l) => {
                 let x = index_arg(idx, l.items.len())?;
@@ -247,6 +257,7 @@ fn index(item: &RV, indexes: &[RV]) -> Result<RV, String> {
 }
 
 fn slice(item: &RV, indexes: &[RV]) -> Result<RV, String> {
+    let item = &RV::new(underlying(&item.v).into_owned());
     if item.v.is_nil() {
         return Err("slice of untyped nil".into());
     }

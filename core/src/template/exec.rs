@@ -277,7 +277,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                 self.check_stack()?;
                 let mark = self.vars.len();
                 let val = self.eval_pipeline(dot, &b.pipe)?;
-                let flow = if val.v.truthy() {
+                let flow = if truth(&val.v) {
                     if matches!(node, Node::With(_)) {
                         self.walk_list(&val, &b.list, out)?
                     } else {
@@ -335,7 +335,8 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             flow
         };
         let mut ran = false;
-        match &val.v {
+        let under = underlying(&val.v);
+        match under.as_ref() {
             Value::List(l) => {
                 let iface = l.kind == ListKind::Any;
                 let l = l.clone();
@@ -656,6 +657,20 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                     let iface = v.is_nil();
                     return Ok(RV { v, iface });
                 }
+                if let Value::Map(m) = underlying(&receiver.v).as_ref() {
+                    if has_args {
+                        return Err(self.error(format!("{name} is not a method but has arguments")));
+                    }
+                    return Ok(match m.get(name) {
+                        Some(v) => RV::new(v),
+                        None if self.ctx.strict => {
+                            return Err(
+                                self.error(format!("map has no entry for key {}", go_quote(name)))
+                            );
+                        }
+                        None => RV::invalid(),
+                    });
+                }
                 Err(self.error(format!("can't evaluate field {name} in type {typ}")))
             }
             Value::Map(m) => {
@@ -739,7 +754,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             let mut v = RV::invalid();
             for arg in args {
                 v = self.eval_arg(dot, Some(ArgType::Reflect), arg)?;
-                if v.v.truthy() == is_or {
+                if truth(&v.v) == is_or {
                     return Ok(v);
                 }
             }
@@ -913,6 +928,23 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             ))),
         }
     }
+}
+
+/// The map or slice under a Go named type Helm exposes as an object (`engine.files`,
+/// `common.VersionSet`): what `range`, `len`, `index` and truth tests see.
+pub fn underlying(v: &Value) -> std::borrow::Cow<'_, Value> {
+    match v {
+        Value::Object(o) if matches!(o.kind(), "map" | "slice") => match o.as_value() {
+            Some(u) => std::borrow::Cow::Owned(u),
+            None => std::borrow::Cow::Borrowed(v),
+        },
+        _ => std::borrow::Cow::Borrowed(v),
+    }
+}
+
+/// Go's `isTrue`: the zero value of its type (an empty map or slice too) is false.
+pub fn truth(v: &Value) -> bool {
+    underlying(v).truthy()
 }
 
 /// Writes a value as `{{ v }}` does (`<no value>` for a missing one).
