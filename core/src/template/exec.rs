@@ -3,18 +3,14 @@
 //! Go's argument checks, `range`/`if`/`with`/`template`, and errors that name the node
 //! Go would blame.
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
 use super::builtins::Builtin;
 use super::error::{Cause, ExecError, go_quote};
-use super::helm::HelmFn;
+use super::helm::{Ctx, HelmFn, Namespace};
 use super::node::*;
-use super::parse::TreeSet;
-use super::stack::StackBudget;
-use crate::funcs::{CallContext, FuncDef, ParamType, Registry};
+use crate::funcs::{FuncDef, ParamType};
 use crate::value::{ListKind, MapKind, MethodSig, Object, Value};
 
 /// Go's limit on nested template calls. Our stack budget usually stops runaway recursion
@@ -40,7 +36,7 @@ impl RV {
     pub fn invalid() -> RV {
         RV::default()
     }
-    fn is_invalid(&self) -> bool {
+    pub(super) fn is_invalid(&self) -> bool {
         self.v.is_nil() && !self.iface
     }
     /// Go's `indirectInterface`: forget the interface wrapper.
@@ -56,56 +52,6 @@ impl RV {
         } else {
             self.v.go_type()
         }
-    }
-}
-
-/// The templates visible to an execution: the chart's, plus (inside `tpl`) the ones its
-/// text defines, shadowing the caller's.
-#[derive(Default)]
-pub struct Namespace {
-    pub map: HashMap<String, Rc<Tree>>,
-    pub parent: Option<Rc<Namespace>>,
-}
-
-impl Namespace {
-    pub fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
-        match self.map.get(name) {
-            Some(t) => Some(t.clone()),
-            None => self.parent.as_ref().and_then(|p| p.lookup(name)),
-        }
-    }
-    /// Go's `associate`: a later definition replaces an earlier one unless it is empty.
-    pub fn add(&mut self, tree: Rc<Tree>) {
-        if tree.is_empty()
-            && (self.map.contains_key(&tree.name) || self.lookup(&tree.name).is_some())
-        {
-            return;
-        }
-        self.map.insert(tree.name.clone(), tree);
-    }
-}
-
-/// A cached `tpl` parse: its trees, or Go's parse error text.
-pub type TplParse = Result<Rc<TreeSet>, String>;
-
-/// What a whole render shares: functions, options, and Helm's per-render bookkeeping.
-pub struct Ctx<'e> {
-    pub funcs: &'e Registry,
-    pub call: CallContext<'e>,
-    pub lookup: Option<&'e dyn super::Lookup>,
-    pub strict: bool,
-    pub depth: Cell<usize>,
-    pub stack: StackBudget,
-    pub include_counts: RefCell<HashMap<String, usize>>,
-    pub tpl_cache: RefCell<HashMap<Rc<str>, TplParse>>,
-}
-
-impl Ctx<'_> {
-    /// Whether `name` is a function at parse time (Go checks names when parsing).
-    pub fn has_func(&self, name: &str) -> bool {
-        HelmFn::from_name(name).is_some()
-            || self.funcs.get(name).is_some()
-            || Builtin::from_name(name).is_some()
     }
 }
 
@@ -517,7 +463,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         }
     }
 
-    fn ideal_constant(&mut self, node: &'a Expr, n: &Number) -> R<RV> {
+    pub(super) fn ideal_constant(&mut self, node: &'a Expr, n: &Number) -> R<RV> {
         self.at(Cur::Expr(node));
         if let Some((re, im)) = n.complex {
             return Ok(RV::new(super::builtins::complex_value(re, im)));
@@ -544,7 +490,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         Ok(RV::invalid())
     }
 
-    fn eval_field_node(
+    pub(super) fn eval_field_node(
         &mut self,
         dot: &RV,
         node: &'a Expr,
@@ -558,7 +504,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         self.eval_field_chain(dot, dot.clone(), node, ident, args, fin)
     }
 
-    fn eval_chain_node(
+    pub(super) fn eval_chain_node(
         &mut self,
         dot: &RV,
         node: &'a Expr,
@@ -579,7 +525,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         self.eval_field_chain(dot, pipe, node, field, args, fin)
     }
 
-    fn eval_variable_node(
+    pub(super) fn eval_variable_node(
         &mut self,
         dot: &RV,
         v: &'a Variable,
@@ -697,7 +643,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         }
     }
 
-    fn eval_function(
+    pub(super) fn eval_function(
         &mut self,
         dot: &RV,
         node: &'a Expr,
@@ -810,124 +756,6 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             self.error_with(format!("error calling {name}: "), Some(cause))
         })
     }
-
-    /// Go's `validateType`: can `value` be passed where `typ` is expected?
-    fn validate_type(&mut self, value: RV, typ: Option<ArgType>) -> R<RV> {
-        let t = match typ {
-            None => return Ok(value),
-            Some(ArgType::Reflect) => return Ok(value),
-            Some(ArgType::Param(ParamType::Any)) => return Ok(value.concrete()),
-            Some(ArgType::Param(t)) => t,
-        };
-        if value.is_invalid() {
-            if let Some(z) = zero_of(t) {
-                return Ok(RV::new(z));
-            }
-            return Err(self.error(format!("invalid value; expected {}", param_type_name(t))));
-        }
-        if !value.v.is_nil() && assignable(&value.v, t) {
-            return Ok(value.concrete());
-        }
-        let got = if value.v.is_nil() {
-            "interface {}"
-        } else {
-            value.v.go_type()
-        };
-        Err(self.error(format!(
-            "wrong type for value; expected {}; got {got}",
-            param_type_name(t)
-        )))
-    }
-
-    /// Go's `evalArg`.
-    pub fn eval_arg(&mut self, dot: &RV, typ: Option<ArgType>, n: &'a Expr) -> R<RV> {
-        self.at(Cur::Expr(n));
-        match n {
-            Expr::Dot(_) => return self.validate_type(dot.clone(), typ),
-            Expr::Nil(_) => {
-                return match typ {
-                    None | Some(ArgType::Reflect) | Some(ArgType::Param(ParamType::Any)) => {
-                        Ok(RV::invalid())
-                    }
-                    Some(ArgType::Param(t)) => match zero_of(t) {
-                        Some(z) => Ok(RV::new(z)),
-                        None => {
-                            Err(self.error(format!("cannot assign nil to {}", param_type_name(t))))
-                        }
-                    },
-                };
-            }
-            Expr::Field { .. } => {
-                let v = self.eval_field_node(dot, n, std::slice::from_ref(n), None)?;
-                return self.validate_type(v, typ);
-            }
-            Expr::Variable(var) => {
-                let v = self.eval_variable_node(dot, var, &[], None)?;
-                return self.validate_type(v, typ);
-            }
-            Expr::Pipe(p) => {
-                let v = self.eval_pipeline(dot, p)?;
-                return self.validate_type(v, typ);
-            }
-            Expr::Identifier { name, .. } => {
-                let v = self.eval_function(dot, n, name, Cur::Expr(n), &[], None)?;
-                return self.validate_type(v, typ);
-            }
-            Expr::Chain { .. } => {
-                let v = self.eval_chain_node(dot, n, &[], None)?;
-                return self.validate_type(v, typ);
-            }
-            _ => {}
-        }
-        let t = match typ {
-            None | Some(ArgType::Reflect) | Some(ArgType::Param(ParamType::Any)) => {
-                return self.eval_empty_interface(n);
-            }
-            Some(ArgType::Param(t)) => t,
-        };
-        let lit = match (t, n) {
-            (ParamType::Bool, Expr::Bool(_, b)) => Some(Value::Bool(*b)),
-            (ParamType::Bool, _) => return Err(self.error(format!("expected bool; found {n}"))),
-            (ParamType::Float64, Expr::Number(_, num)) if num.float.is_some() => {
-                num.float.map(Value::Float)
-            }
-            (ParamType::Float64, _) => return Err(self.error(format!("expected float; found {n}"))),
-            (ParamType::Int, Expr::Number(_, num)) if num.int.is_some() => num.int.map(Value::Int),
-            (ParamType::Int64, Expr::Number(_, num)) if num.int.is_some() => {
-                num.int.map(Value::Int64)
-            }
-            (ParamType::Int | ParamType::Int64, _) => {
-                return Err(self.error(format!("expected integer; found {n}")));
-            }
-            (ParamType::Uint32, Expr::Number(_, num)) if num.uint.is_some() => {
-                num.uint.map(|u| Value::Uint(u as u32 as u64))
-            }
-            (ParamType::Uint32, _) => {
-                return Err(self.error(format!("expected unsigned integer; found {n}")));
-            }
-            (ParamType::String, Expr::String { text, .. }) => Some(Value::String(text.clone())),
-            (ParamType::String, _) => return Err(self.error(format!("expected string; found {n}"))),
-            _ => None,
-        };
-        match lit {
-            Some(v) => Ok(RV::new(v)),
-            None => Err(self.error(format!(
-                "can't handle {n} for arg of type {}",
-                param_type_name(t)
-            ))),
-        }
-    }
-
-    fn eval_empty_interface(&mut self, n: &'a Expr) -> R<RV> {
-        match n {
-            Expr::Bool(_, b) => Ok(RV::new(Value::Bool(*b))),
-            Expr::Number(_, num) => self.ideal_constant(n, num),
-            Expr::String { text, .. } => Ok(RV::new(Value::String(text.clone()))),
-            _ => Err(self.error(format!(
-                "can't handle assignment of {n} to empty interface argument"
-            ))),
-        }
-    }
 }
 
 /// The map or slice under a Go named type Helm exposes as an object (`engine.files`,
@@ -953,54 +781,5 @@ fn print_value(v: &RV, out: &mut String) {
         Value::Nil if !v.iface => out.push_str("<no value>"),
         Value::String(s) => out.push_str(s),
         other => out.push_str(&crate::gofmt::format_value(other)),
-    }
-}
-
-/// The Go type name of a parameter type, as error messages print it.
-pub fn param_type_name(t: ParamType) -> &'static str {
-    match t {
-        ParamType::Any => "interface {}",
-        ParamType::String => "string",
-        ParamType::Int => "int",
-        ParamType::Int64 => "int64",
-        ParamType::Uint32 => "uint32",
-        ParamType::Float64 => "float64",
-        ParamType::Bool => "bool",
-        ParamType::List => "[]interface {}",
-        ParamType::StringList => "[]string",
-        ParamType::Map => "map[string]interface {}",
-        ParamType::Bytes => "[]uint8",
-        ParamType::Object(n) => n,
-    }
-}
-
-/// The zero value Go substitutes for nil where the type can be nil (`reflect.Zero`).
-fn zero_of(t: ParamType) -> Option<Value> {
-    match t {
-        ParamType::Any => Some(Value::Nil),
-        ParamType::List => Some(Value::list(Vec::new())),
-        ParamType::StringList => Some(Value::typed_list(ListKind::String, Vec::new())),
-        ParamType::Map => Some(Value::empty_map()),
-        ParamType::Bytes => Some(Value::Bytes(Rc::from(Vec::new()))),
-        ParamType::Object(n) if n.starts_with('*') => Some(Value::Nil),
-        _ => None,
-    }
-}
-
-/// Go's assignability of a concrete value to a parameter type.
-fn assignable(v: &Value, t: ParamType) -> bool {
-    match (t, v) {
-        (ParamType::Any, _) => true,
-        (ParamType::String, Value::String(_)) => true,
-        (ParamType::Int, Value::Int(_)) => true,
-        (ParamType::Int64, Value::Int64(_)) => true,
-        (ParamType::Float64, Value::Float(_)) => true,
-        (ParamType::Bool, Value::Bool(_)) => true,
-        (ParamType::List, Value::List(l)) => l.kind == ListKind::Any,
-        (ParamType::StringList, Value::List(l)) => l.kind == ListKind::String,
-        (ParamType::Map, Value::Map(m)) => m.kind() != MapKind::String,
-        (ParamType::Bytes, Value::Bytes(_)) => true,
-        (ParamType::Object(n), Value::Object(o)) => o.type_name() == n,
-        _ => false,
     }
 }

@@ -6,13 +6,65 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
+use super::builtins::Builtin;
 use super::error::{Cause, go_quote, helm_exec_message, helm_parse_message, warn_wrap};
-use super::exec::{Ctx, Namespace, RV, State};
+use super::exec::{RV, State};
+use super::node::Tree;
 use super::parse::{self, TreeSet};
 use super::stack::{EXEC_BUDGET, StackBudget};
 use super::{Engine, RenderTemplate, TemplateError};
-use crate::funcs::{CallContext, ParamType};
+use crate::funcs::{CallContext, ParamType, Registry};
 use crate::value::{Map, MapKind, Value};
+
+/// The templates visible to an execution: the chart's, plus (inside `tpl`) the ones its
+/// text defines, shadowing the caller's.
+#[derive(Default)]
+pub struct Namespace {
+    pub map: HashMap<String, Rc<Tree>>,
+    pub parent: Option<Rc<Namespace>>,
+}
+
+impl Namespace {
+    pub fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
+        match self.map.get(name) {
+            Some(t) => Some(t.clone()),
+            None => self.parent.as_ref().and_then(|p| p.lookup(name)),
+        }
+    }
+    /// Go's `associate`: a later definition replaces an earlier one unless it is empty.
+    pub fn add(&mut self, tree: Rc<Tree>) {
+        if tree.is_empty()
+            && (self.map.contains_key(&tree.name) || self.lookup(&tree.name).is_some())
+        {
+            return;
+        }
+        self.map.insert(tree.name.clone(), tree);
+    }
+}
+
+/// A cached `tpl` parse: its trees, or Go's parse error text.
+pub type TplParse = Result<Rc<TreeSet>, String>;
+
+/// What a whole render shares: functions, options, and Helm's per-render bookkeeping.
+pub struct Ctx<'e> {
+    pub funcs: &'e Registry,
+    pub call: CallContext<'e>,
+    pub lookup: Option<&'e dyn super::Lookup>,
+    pub strict: bool,
+    pub depth: Cell<usize>,
+    pub stack: StackBudget,
+    pub include_counts: RefCell<HashMap<String, usize>>,
+    pub tpl_cache: RefCell<HashMap<Rc<str>, TplParse>>,
+}
+
+impl Ctx<'_> {
+    /// Whether `name` is a function at parse time (Go checks names when parsing).
+    pub fn has_func(&self, name: &str) -> bool {
+        HelmFn::from_name(name).is_some()
+            || self.funcs.get(name).is_some()
+            || Builtin::from_name(name).is_some()
+    }
+}
 
 /// Helm's include recursion limit per template name.
 const INCLUDE_MAX: usize = 1000;

@@ -2,6 +2,7 @@
 //! builtins, and Helm's engine layer (`include`, `tpl`, `required`, `fail`, `lookup`,
 //! `missingkey=zero`, `<no value>` stripping, error wrapping and selection).
 
+mod args;
 mod builtins;
 mod error;
 mod exec;
