@@ -223,6 +223,13 @@ pub trait Object: Any {
     fn marshal_json(&self) -> Option<Value> {
         None
     }
+    /// The Go map or slice underneath, for what Go reaches by reflection on the kind
+    /// rather than by field or method: `range`, `len`, `index`, and functions such as
+    /// `has`, `toJson`, `toYaml` (e.g. `engine.files` is a `map[string][]byte`,
+    /// `common.VersionSet` a `[]string`). `None` for plain structs.
+    fn as_value(&self) -> Option<Value> {
+        None
+    }
     fn as_any(&self) -> &dyn Any;
 }
 

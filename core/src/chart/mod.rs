@@ -2,9 +2,16 @@
 //! `.helmignore`, archive loading (gzip + tar from bytes, with Helm's limits) and the
 //! dependency tree under `charts/`.
 
+mod archive;
+pub mod ignore;
+mod metadata;
+
 use std::collections::BTreeMap;
 
 use crate::value::{Map, Value};
+
+pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, load_archive};
+pub use metadata::{is_valid_semver, metadata_value};
 
 /// A loaded chart and, recursively, its dependencies from `charts/`.
 #[derive(Clone, Default)]
@@ -29,6 +36,8 @@ pub struct Chart {
     pub dependencies: Vec<Chart>,
     /// requirements.lock / Chart.lock as written, if any.
     pub lock: Option<Vec<u8>>,
+    /// Chart.yaml as written (for `show chart`).
+    pub raw_chart_yaml: Vec<u8>,
 }
 
 /// One file of a chart.
@@ -49,6 +58,10 @@ pub struct Metadata {
     /// `application` or `library` (empty means application).
     pub chart_type: Option<String>,
     pub app_version: Option<String>,
+    /// `condition` at chart level (unused by Helm's processing, exposed in `.Chart`).
+    pub condition: Option<String>,
+    /// `tags` at chart level, a plain string in Helm's struct.
+    pub tags: Option<String>,
     pub deprecated: bool,
     pub keywords: Vec<String>,
     pub home: Option<String>,
@@ -104,19 +117,197 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Loads a chart from its files: paths relative to the chart root, `/`-separated
-/// (as the host reads a directory, after `.helmignore`).
-pub fn load_files(files: BTreeMap<String, Vec<u8>>) -> Result<Chart, LoadError> {
-    let _ = files;
-    Err(LoadError {
-        message: "chart loading not implemented yet".into(),
-    })
+/// Loads a chart from its files as read from a chart directory: paths relative to the
+/// chart root, `/`-separated. Applies the chart's `.helmignore` (and Helm's default rule
+/// for dot files in `templates/`) first, as Helm's directory loader does.
+pub fn load_files(mut files: BTreeMap<String, Vec<u8>>) -> Result<Chart, LoadError> {
+    let mut rules = match files.get(".helmignore") {
+        Some(data) => ignore::Rules::parse(&String::from_utf8_lossy(data))
+            .map_err(|message| LoadError { message })?,
+        None => ignore::Rules::default(),
+    };
+    rules.add_defaults();
+    files.retain(|name, _| !rules.ignore_file(name));
+    for data in files.values_mut() {
+        if data.starts_with(UTF8_BOM) {
+            data.drain(..UTF8_BOM.len());
+        }
+    }
+    load_chart_files(files.into_iter().collect())
 }
 
-/// Loads a chart from a `.tgz` archive's bytes.
-pub fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
-    let _ = bytes;
-    Err(LoadError {
-        message: "chart archives not implemented yet".into(),
-    })
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+fn err(message: impl Into<String>) -> LoadError {
+    LoadError {
+        message: message.into(),
+    }
+}
+
+fn utf8(name: &str, data: &[u8]) -> String {
+    let _ = name;
+    String::from_utf8_lossy(data).into_owned()
+}
+
+/// Helm's `LoadFiles`: sorts a chart's files into Chart.yaml, values, templates, other
+/// files and subcharts (directories and archives under `charts/`), then validates.
+pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, LoadError> {
+    let mut chart = Chart::default();
+    let mut raw = metadata::RawMetadata::default();
+    let mut have_metadata = false;
+    for (name, data) in &files {
+        if name == "Chart.yaml" {
+            have_metadata = true;
+            let doc = crate::yaml::parse(&utf8(name, data))
+                .map_err(|e| err(format!("cannot load Chart.yaml: {}", yaml_msg(&e))))?;
+            metadata::apply_document(&mut raw, &doc)
+                .map_err(|e| err(format!("cannot load Chart.yaml: {e}")))?;
+            if raw.md.api_version.is_empty() {
+                raw.md.api_version = "v1".into();
+            }
+            chart.raw_chart_yaml = data.clone();
+        }
+    }
+    let mut subcharts: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
+    for (name, data) in files {
+        match name.as_str() {
+            "Chart.yaml" => continue,
+            "Chart.lock" => chart.lock = Some(data),
+            "values.yaml" => {
+                let values = crate::yaml::parse_values(&utf8(&name, &data))
+                    .map_err(|e| err(format!("cannot load values.yaml: {}", yaml_msg(&e))))?;
+                chart.values = values;
+                chart.raw_values = Some(data);
+            }
+            "values.schema.json" => chart.schema = Some(data),
+            "requirements.yaml" => {
+                have_metadata = true;
+                let doc = crate::yaml::parse(&utf8(&name, &data))
+                    .map_err(|e| err(format!("cannot load requirements.yaml: {}", yaml_msg(&e))))?;
+                metadata::apply_document(&mut raw, &doc)
+                    .map_err(|e| err(format!("cannot load requirements.yaml: {e}")))?;
+                if raw.md.api_version == "v1" {
+                    chart.files.push(File { name, data });
+                }
+            }
+            "requirements.lock" => {
+                have_metadata = true;
+                if raw.md.api_version == "v1" {
+                    chart.files.push(File {
+                        name,
+                        data: data.clone(),
+                    });
+                }
+                chart.lock = Some(data);
+            }
+            _ if name.starts_with("templates/") => chart.templates.push(File { name, data }),
+            _ if name.starts_with("charts/") => {
+                if name.ends_with(".prov") {
+                    chart.files.push(File { name, data });
+                    continue;
+                }
+                let rest = &name["charts/".len()..];
+                let cname = rest.split('/').next().unwrap_or_default().to_string();
+                subcharts
+                    .entry(cname)
+                    .or_default()
+                    .push((rest.to_string(), data));
+            }
+            _ => {
+                if name.starts_with("crds/") && has_manifest_extension(&name) {
+                    chart.crds.push(File {
+                        name: name.clone(),
+                        data: data.clone(),
+                    });
+                }
+                chart.files.push(File { name, data });
+            }
+        }
+    }
+    if !have_metadata {
+        return Err(err("Chart.yaml file is missing"));
+    }
+    metadata::validate(&mut raw)?;
+    chart.metadata = raw.md;
+    chart.raw_metadata = metadata_value(&chart.metadata, true);
+
+    for (n, files) in subcharts {
+        if n.starts_with('_') || n.starts_with('.') {
+            continue;
+        }
+        let parent = chart.name().to_string();
+        let wrap = |e: LoadError| err(format!("error unpacking subchart {n} in {parent}: {e}"));
+        let sub = if extension(&n) == ".tgz" {
+            let (fname, data) = &files[0];
+            if fname != &n {
+                return Err(err(format!(
+                    "error unpacking subchart tar in {parent}: expected {n}, got {fname}"
+                )));
+            }
+            load_archive(data).map_err(wrap)?
+        } else {
+            let inner: Vec<(String, Vec<u8>)> = files
+                .into_iter()
+                .filter_map(|(f, d)| f.split_once('/').map(|(_, rest)| (rest.to_string(), d)))
+                .collect();
+            load_chart_files(inner).map_err(wrap)?
+        };
+        chart.dependencies.push(sub);
+    }
+    Ok(chart)
+}
+
+fn yaml_msg(e: &crate::yaml::YamlError) -> String {
+    e.message.clone()
+}
+
+/// Go's `filepath.Ext`.
+fn extension(name: &str) -> &str {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    match base.rfind('.') {
+        Some(i) => &base[i..],
+        None => "",
+    }
+}
+
+fn has_manifest_extension(name: &str) -> bool {
+    let ext = extension(name).to_ascii_lowercase();
+    ext == ".yaml" || ext == ".yml" || ext == ".json"
+}
+
+impl Chart {
+    /// The CRD files of this chart and its subcharts, with their full paths
+    /// (`parent/charts/sub/crds/x.yaml`), in Helm's order.
+    pub fn crd_objects(&self) -> Vec<(String, &File)> {
+        let mut out = Vec::new();
+        self.collect_crds(self.name(), &mut out);
+        out
+    }
+
+    fn collect_crds<'a>(&'a self, full_path: &str, out: &mut Vec<(String, &'a File)>) {
+        for f in &self.crds {
+            out.push((format!("{full_path}/{}", f.name), f));
+        }
+        for d in &self.dependencies {
+            d.collect_crds(&format!("{full_path}/charts/{}", d.name()), out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions() {
+        assert_eq!(extension("charts/a.tgz"), ".tgz");
+        assert_eq!(extension("a"), "");
+        assert!(has_manifest_extension("crds/x.YAML"));
+    }
+
+    #[test]
+    fn missing_chart_yaml() {
+        let e = load_chart_files(vec![("values.yaml".into(), b"".to_vec())]);
+        assert!(e.is_err());
+    }
 }
