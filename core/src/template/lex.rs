@@ -289,11 +289,16 @@ impl Lexer<'_> {
         }
         self.pos += RIGHT.len();
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.skip_spaces();
         }
         self.ignore();
         false
+    }
+
+    /// Moves past the spaces a `-}}` trim marker removes.
+    fn skip_spaces(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start_matches(is_space).len();
     }
 
     fn lex_right_delim(&mut self) -> bool {
@@ -305,8 +310,7 @@ impl Lexer<'_> {
         self.pos += RIGHT.len();
         self.emit(ItemKind::RightDelim);
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.skip_spaces();
             self.ignore();
         }
         false
