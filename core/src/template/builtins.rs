@@ -399,8 +399,10 @@ fn compare_other(a: &Value, b: &Value) -> Result<bool, String> {
             crate::gofmt::sprintf("%s", std::slice::from_ref(b)),
             b.go_type()
         )),
+        // Go compares pointers by address and structs field by field.
         (Value::Object(x), Value::Object(y)) => {
-            Ok(Rc::ptr_eq(x, y) || x.format_v() == y.format_v())
+            Ok(Rc::ptr_eq(x, y)
+                || (!x.type_name().starts_with('*') && x.format_v() == y.format_v()))
         }
         _ => Ok(false),
     }
