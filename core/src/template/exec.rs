@@ -7,11 +7,12 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::builtins::Builtin;
+use super::chartvalues::ValuesMethod;
 use super::error::{Cause, ExecError, go_quote};
 use super::helm::{Ctx, HelmFn, Namespace};
 use super::node::*;
 use crate::funcs::{FuncDef, ParamType};
-use crate::value::{ListKind, MapKind, MethodSig, Object, Value};
+use crate::value::{ListKind, Map, MapKind, MethodSig, Object, Value};
 
 /// Go's limit on nested template calls. Our stack budget usually stops runaway recursion
 /// first; the error says what Go's would.
@@ -69,6 +70,7 @@ pub enum Callee<'f> {
     Registry(&'f FuncDef),
     Builtin(Builtin),
     Method(Rc<dyn Object>, MethodSig),
+    Values(Map, ValuesMethod),
 }
 
 /// A callee's fixed parameters, without allocating per call.
@@ -103,6 +105,7 @@ impl Callee<'_> {
                 (Params::Builtin(p), v)
             }
             Callee::Method(_, s) => (Params::Go(s.params), s.variadic.map(ArgType::Param)),
+            Callee::Values(_, m) => (Params::Go(m.params()), None),
         }
     }
 }
@@ -592,7 +595,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                 if let Some(sig) = o.method(name) {
                     let callee = Callee::Method(o.clone(), sig);
                     let rest = if args.is_empty() { args } else { &args[1..] };
-                    return self.eval_call(dot, &callee, node, name, rest, fin, node);
+                    return self.eval_call(dot, &callee, node, name, rest, fin);
                 }
                 if let Some(v) = o.field(name) {
                     if has_args {
@@ -614,12 +617,24 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                                 self.error(format!("map has no entry for key {}", go_quote(name)))
                             );
                         }
+                        // Go yields the element type's zero value: `engine.files` is a
+                        // `map[string][]byte`.
+                        None if o.type_name() == "engine.files" => {
+                            RV::new(Value::Bytes(Rc::from(Vec::new())))
+                        }
                         None => RV::invalid(),
                     });
                 }
                 Err(self.error(format!("can't evaluate field {name} in type {typ}")))
             }
             Value::Map(m) => {
+                if m.kind() == MapKind::Values
+                    && let Some(method) = ValuesMethod::from_name(name)
+                {
+                    let callee = Callee::Values(m.clone(), method);
+                    let rest = if args.is_empty() { args } else { &args[1..] };
+                    return self.eval_call(dot, &callee, node, name, rest, fin);
+                }
                 if has_args {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }
@@ -664,11 +679,10 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             return Err(self.error(format!("{} is not a defined function", go_quote(name))));
         };
         let rest = if args.is_empty() { args } else { &args[1..] };
-        self.eval_call(dot, &callee, call_at, name, rest, fin, Cur::Expr(node))
+        self.eval_call(dot, &callee, call_at, name, rest, fin)
     }
 
     /// Go's `evalCall`: arity, argument conversion, the call, and error wrapping.
-    #[allow(clippy::too_many_arguments)]
     fn eval_call(
         &mut self,
         dot: &RV,
@@ -677,7 +691,6 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         name: &str,
         args: &'a [Expr],
         fin: Option<RV>,
-        _arity_at: Cur<'a>,
     ) -> R<RV> {
         let (params, variadic) = callee.sig();
         let num_in = args.len() + usize::from(fin.is_some());
@@ -744,6 +757,10 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                     .map_err(|e| Cause::Plain(e.0))
             }
             Callee::Builtin(b) => b.call(self, args, argv).map_err(Cause::Plain),
+            Callee::Values(m, method) => {
+                let vals: Vec<Value> = argv.into_iter().map(|a| a.v).collect();
+                method.call(m, &vals).map(RV::new).map_err(Cause::Plain)
+            }
             Callee::Method(o, _) => {
                 let vals: Vec<Value> = argv.into_iter().map(|a| a.v).collect();
                 o.call_method(name, &vals)

@@ -4,6 +4,7 @@
 
 mod args;
 mod builtins;
+mod chartvalues;
 mod error;
 mod exec;
 mod golit;
