@@ -131,13 +131,34 @@ fn compile_error(e: &boon::CompileError) -> String {
         boon::CompileError::ValidationError { url, src } => {
             let mut text = String::new();
             display(src, 0, &mut text);
+            let header = match &src.kind {
+                ErrorKind::Schema { url } if url.ends_with('#') => message(&src.kind),
+                ErrorKind::Schema { url } => {
+                    format!(
+                        "jsonschema validation failed with {}",
+                        quote(&format!("{url}#"))
+                    )
+                }
+                kind => message(kind),
+            };
             format!(
-                "{} is not valid against metaschema: {}",
-                go_quote(url),
-                text.trim_start_matches('\n')
+                "{} is not valid against metaschema: {header}{text}",
+                go_quote(&with_fragment(url))
             )
         }
+        boon::CompileError::JsonPointerNotFound(url) => {
+            format!("json-pointer in {} not found", go_quote(url))
+        }
         other => other.to_string(),
+    }
+}
+
+/// A schema URL with its (possibly empty) fragment, as the Go validator names it.
+fn with_fragment(url: &str) -> String {
+    if url.contains('#') {
+        url.to_string()
+    } else {
+        format!("{url}#")
     }
 }
 
@@ -239,17 +260,37 @@ fn is_primitive(v: &serde_json::Value) -> bool {
     )
 }
 
-/// A number as Go's `message.Printer` prints `%v` of a float64 in English: thousands
-/// grouped (`70,000`).
+/// A number as Go's `message.Printer` prints `%v` of a float64 in English: shortest
+/// digits, thousands grouped (`70,000`), and `1.5×10⁰⁶` once the exponent leaves -4..5.
 fn number(n: &serde_json::Number) -> String {
     let f = n.as_f64().unwrap_or(0.0);
-    let plain = if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
-        format!("{f:.0}")
-    } else if f.abs() >= 1e-4 && f.abs() < 1e21 {
-        format!("{f}")
-    } else {
-        return format!("{f:e}");
-    };
+    if f == 0.0 {
+        return "0".into();
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        let digits = format!("{:02}", exp.unsigned_abs());
+        let sup: String = digits
+            .chars()
+            .map(|c| match c {
+                '0' => '⁰',
+                '1' => '¹',
+                '2' => '²',
+                '3' => '³',
+                '4' => '⁴',
+                '5' => '⁵',
+                '6' => '⁶',
+                '7' => '⁷',
+                '8' => '⁸',
+                _ => '⁹',
+            })
+            .collect();
+        let sign = if exp < 0 { "⁻" } else { "" };
+        return format!("{mantissa}×10{sign}{sup}");
+    }
+    let plain = format!("{f}");
     let (sign, rest) = match plain.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", plain.as_str()),
@@ -276,7 +317,7 @@ fn message(kind: &ErrorKind) -> String {
     match kind {
         K::Group | K::Reference { .. } => "validation failed".into(),
         K::Schema { url } => format!("jsonschema validation failed with {}", quote(url)),
-        K::ContentSchema => "contentSchema failed".into(),
+        K::ContentSchema => "'contentSchema' failed".into(),
         K::PropertyName { prop } => format!("invalid propertyName {}", quote(prop)),
         K::RefCycle {
             url,
@@ -300,14 +341,14 @@ fn message(kind: &ErrorKind) -> String {
                     format!("value must be one of {}", items.join(", "))
                 }
             } else {
-                "enum failed".into()
+                "'enum' failed".into()
             }
         }
         K::Const { want } => {
             if is_primitive(want) {
                 format!("value must be {}", display_value(want))
             } else {
-                "const failed".into()
+                "'const' failed".into()
             }
         }
         K::Format { got, want, err } => {
@@ -423,6 +464,19 @@ mod tests {
             "- at '': missing property 'name'\n"
         );
         assert!(check(s, json!({"name": "x", "replicas": 2.0})).is_ok());
+    }
+
+    #[test]
+    fn numbers_like_go_message_printer() {
+        let n = |f: f64| number(&serde_json::Number::from_f64(f).unwrap());
+        assert_eq!(n(70000.0), "70,000");
+        assert_eq!(n(999999.5), "999,999.5");
+        assert_eq!(n(1e6), "1×10⁰⁶");
+        assert_eq!(n(-2.5e6), "-2.5×10⁰⁶");
+        assert_eq!(n(1e-5), "1×10⁻⁰⁵");
+        assert_eq!(n(0.0001), "0.0001");
+        assert_eq!(n(1e21), "1×10²¹");
+        assert_eq!(n(-1.2345e-5), "-1.2345×10⁻⁰⁵");
     }
 
     #[test]
