@@ -6,7 +6,7 @@
 use super::coalesce::{Mode, coalesce_tables, coalesce_values};
 use super::version::is_compatible_range;
 use super::{ValuesError, validate_schema};
-use crate::chart::{Chart, Dependency};
+use crate::chart::{Chart, Dependency, metadata_value};
 use crate::value::{Map, MapKind, Value};
 
 /// Helm's `ProcessDependencies` followed by `CoalesceValues`: returns the chart tree the
@@ -46,14 +46,10 @@ pub fn to_render_values(
     Ok((processed, values))
 }
 
-/// Renames a chart copy for an alias, in its metadata and in the raw Chart.yaml map.
+/// Renames a chart copy for an alias.
 fn rename(chart: &mut Chart, name: &str) {
     chart.metadata.name = name.to_string();
-    if let Value::Map(m) = &chart.raw_metadata {
-        let copy = m.deep_copy();
-        copy.insert("name", Value::str(name));
-        chart.raw_metadata = Value::Map(copy);
-    }
+    chart.raw_metadata = metadata_value(&chart.metadata, true);
 }
 
 /// Helm's `processDependencyEnabled`: resolves aliases, tags and conditions for one
@@ -108,6 +104,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str) -> Result<(), ValuesError
         process_enabled(d, &cvals, &subpath)?;
     }
     c.dependencies = deps;
+    c.raw_metadata = metadata_value(&c.metadata, true);
     Ok(())
 }
 
@@ -239,6 +236,7 @@ fn process_import_values(c: &mut Chart) -> Result<(), ValuesError> {
         }
         r.import_values = rewritten;
     }
+    c.raw_metadata = metadata_value(&c.metadata, true);
     let merged = cvals.deep_copy();
     coalesce_tables(&merged, &b, Mode::Merge);
     c.values = merged;
