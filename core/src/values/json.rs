@@ -21,6 +21,19 @@ pub(crate) fn decode_prefix(input: &[char]) -> Result<(Value, usize), String> {
     Ok((v, d.pos))
 }
 
+/// Decodes a whole JSON document (Go's `json.Unmarshal`): one value, then only whitespace.
+pub(crate) fn decode_document(text: &str) -> Result<Value, String> {
+    let chars: Vec<char> = text.chars().collect();
+    let (v, used) = decode_prefix(&chars)?;
+    match chars[used..]
+        .iter()
+        .find(|c| !matches!(c, ' ' | '\t' | '\r' | '\n'))
+    {
+        None => Ok(v),
+        Some(c) => Err(invalid(*c, "after top-level value")),
+    }
+}
+
 struct Decoder<'a> {
     s: &'a [char],
     pos: usize,
