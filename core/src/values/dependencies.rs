@@ -62,24 +62,45 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str) -> Result<(), ValuesError
     let declared = |e: &Chart, r: &Dependency| {
         e.name() == r.name && is_compatible_range(r.version.as_deref(), &e.metadata.version)
     };
-    let mut deps: Vec<Chart> = existing
+    // Which loaded chart fills each slot of the new list (undeclared charts first, then
+    // one per declared dependency), and under which alias.
+    let mut plan: Vec<(usize, Option<String>)> = existing
         .iter()
-        .filter(|e| !c.metadata.dependencies.iter().any(|r| declared(e, r)))
-        .cloned()
+        .enumerate()
+        .filter(|(_, e)| !c.metadata.dependencies.iter().any(|r| declared(e, r)))
+        .map(|(i, _)| (i, None))
         .collect();
     for req in &mut c.metadata.dependencies {
-        if let Some(found) = existing.iter().find(|e| declared(e, req)) {
-            let mut copy = found.clone();
-            if let Some(alias) = req.alias.as_deref().filter(|a| !a.is_empty()) {
-                rename(&mut copy, alias);
-            }
-            deps.push(copy);
+        let alias = req.alias.clone().filter(|a| !a.is_empty());
+        if let Some(i) = existing.iter().position(|e| declared(e, req)) {
+            plan.push((i, alias.clone()));
         }
-        if let Some(alias) = req.alias.as_deref().filter(|a| !a.is_empty()) {
-            req.name = alias.to_string();
+        if let Some(alias) = alias {
+            req.name = alias;
         }
         req.enabled = true;
     }
+    let mut uses = vec![0usize; existing.len()];
+    for (i, _) in &plan {
+        uses[*i] += 1;
+    }
+    let mut slots: Vec<Option<Chart>> = existing.into_iter().map(Some).collect();
+    let deps: Vec<Chart> = plan
+        .into_iter()
+        .map(|(i, alias)| {
+            uses[i] -= 1;
+            let mut dep = if uses[i] == 0 {
+                slots[i].take()
+            } else {
+                slots[i].clone()
+            }
+            .unwrap_or_default();
+            if let Some(alias) = alias {
+                rename(&mut dep, &alias);
+            }
+            dep
+        })
+        .collect();
 
     c.dependencies = deps;
     let cvals = coalesce_values(c, v, Mode::Coalesce)?;
