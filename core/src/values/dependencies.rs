@@ -22,19 +22,16 @@ pub fn process_dependencies(chart: &Chart, user: &Map) -> Result<(Chart, Map), V
 }
 
 /// What `helm install`/`template` does before rendering: [`process_dependencies`], then
-/// schema validation of the result (unless skipped). Errors carry Helm's prefixes.
+/// schema validation of the result (unless skipped), with Helm's `values don't meet the
+/// specifications…` prefix. (`helm install` also prefixes dependency-processing errors
+/// with `chart dependencies processing failed: `; the SDK render the corpus was made
+/// with does not, so neither do we.)
 pub fn to_render_values(
     chart: &Chart,
     user: &Map,
     skip_schema_validation: bool,
 ) -> Result<(Chart, Map), ValuesError> {
-    let mut processed = chart.clone();
-    let wrap = |e: ValuesError| ValuesError {
-        message: format!("chart dependencies processing failed: {}", e.message),
-    };
-    process_enabled(&mut processed, user, "").map_err(wrap)?;
-    process_import_values_tree(&mut processed).map_err(wrap)?;
-    let values = coalesce_values(&processed, user, Mode::Coalesce)?;
+    let (processed, values) = process_dependencies(chart, user)?;
     if !skip_schema_validation {
         validate_schema(&processed, &values).map_err(|e| ValuesError {
             message: format!(
