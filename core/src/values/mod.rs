@@ -4,6 +4,7 @@
 
 mod coalesce;
 mod dependencies;
+mod formats;
 mod json;
 mod schema;
 mod strvals;

@@ -9,9 +9,10 @@
 use std::error::Error;
 use std::fmt::Write;
 
-use boon::{Compiler, ErrorKind, Format, Schemas, ValidationError};
+use boon::{Compiler, ErrorKind, Schemas, ValidationError};
 
 use super::ValuesError;
+use super::formats;
 use super::json;
 use super::strvals::go_quote;
 use crate::chart::Chart;
@@ -57,12 +58,9 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
     let doc = parse_schema(schema)?;
     let mut compiler = Compiler::new();
     compiler.use_loader(Box::new(NoFetch));
-    compiler.register_format(Format {
-        name: "ipv4",
-        func: validate_ipv4,
-    });
+    formats::register(&mut compiler);
     compiler
-        .add_resource(SCHEMA_URL, doc)
+        .add_resource(SCHEMA_URL, doc.clone())
         .map_err(|e| compile_error(&e))?;
     let mut schemas = Schemas::new();
     let index = compiler
@@ -73,7 +71,7 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
         Ok(()) => Ok(()),
         Err(e) => {
             let mut text = String::new();
-            display(&e, 0, &mut text);
+            display(&e, 0, &mut text, Some(&doc));
             Err(format!("{}\n", text.trim_start_matches('\n')))
         }
     }
@@ -130,7 +128,7 @@ fn compile_error(e: &boon::CompileError) -> String {
         }
         boon::CompileError::ValidationError { url, src } => {
             let mut text = String::new();
-            display(src, 0, &mut text);
+            display(src, 0, &mut text, None);
             let header = match &src.kind {
                 ErrorKind::Schema { url } if url.ends_with('#') => message(&src.kind),
                 ErrorKind::Schema { url } => {
@@ -162,34 +160,9 @@ fn with_fragment(url: &str) -> String {
     }
 }
 
-/// Go's `net`-free ipv4 check from the Go validator (its messages, not Rust's parser's).
-fn validate_ipv4(v: &serde_json::Value) -> Result<(), Box<dyn Error>> {
-    let serde_json::Value::String(s) = v else {
-        return Ok(());
-    };
-    let groups: Vec<&str> = s.split('.').collect();
-    if groups.len() != 4 {
-        return Err("expected four decimals".into());
-    }
-    for g in groups {
-        if g.len() > 1 && g.starts_with('0') {
-            return Err("leading zeros".into());
-        }
-        let digits = g.strip_prefix(['+', '-']).unwrap_or(g);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("strconv.Atoi: parsing {}: invalid syntax", go_quote(g)).into());
-        }
-        let n: i64 = g.parse().unwrap_or(i64::MAX);
-        if !(0..=255).contains(&n) {
-            return Err("decimal must be between 0 and 255".into());
-        }
-    }
-    Ok(())
-}
-
 /// Writes an error tree the way the Go validator prints it (minus the root line Helm
 /// strips): each error `\n- at '<instance path>': <message>`, causes indented by two.
-fn display(e: &ValidationError, indent: usize, out: &mut String) {
+fn display(e: &ValidationError, indent: usize, out: &mut String, doc: Option<&serde_json::Value>) {
     let skip = e.causes.len() == 1 && matches!(e.kind, ErrorKind::Reference { .. });
     let mut indent = indent;
     if !skip {
@@ -199,18 +172,47 @@ fn display(e: &ValidationError, indent: usize, out: &mut String) {
                 out.push_str("  ");
             }
             out.push_str("- ");
-            let _ = write!(
-                out,
-                "at {}: {}",
-                quote(&instance_pointer(e)),
-                message(&e.kind)
-            );
+            let text = match (&e.kind, doc) {
+                (ErrorKind::Pattern { got, .. }, Some(doc)) => {
+                    match original_pattern(doc, e.schema_url) {
+                        Some(p) => format!("{} does not match pattern {}", quote(got), quote(p)),
+                        None => message(&e.kind),
+                    }
+                }
+                _ => message(&e.kind),
+            };
+            let _ = write!(out, "at {}: {text}", quote(&instance_pointer(e)));
         }
         indent += 1;
     }
     for cause in &e.causes {
-        display(cause, indent, out);
+        display(cause, indent, out, doc);
     }
+}
+
+/// The `pattern` as written in the schema: boon reports its ECMA-to-Rust translation
+/// (`\d` becomes `[0-9]`), Helm the original.
+fn original_pattern<'d>(doc: &'d serde_json::Value, schema_url: &str) -> Option<&'d str> {
+    let fragment = schema_url.strip_prefix(SCHEMA_URL)?.strip_prefix('#')?;
+    let pointer = percent_decode(fragment)?;
+    doc.pointer(&pointer)?.get("pattern")?.as_str()
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn instance_pointer(e: &ValidationError) -> String {
