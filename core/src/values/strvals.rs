@@ -287,7 +287,7 @@ impl Parser<'_> {
                     Ok(n) => n,
                     Err(e) => return (list, Err(e)),
                 };
-                let current = match list.get(i as usize) {
+                let current = match usize::try_from(i).ok().and_then(|i| list.get(i)) {
                     Some(Value::Nil) | None => Vec::new(),
                     Some(v) => match as_list(v) {
                         Ok(l) => l,
@@ -301,11 +301,12 @@ impl Parser<'_> {
                 set_index(list, i, Value::list(inner))
             }
             Some(_) => {
-                let inner = match list.get(i as usize) {
+                let slot = usize::try_from(i).ok().and_then(|i| list.get_mut(i));
+                let inner = match slot {
                     Some(Value::Map(m)) if m.kind() == MapKind::Any => m.clone(),
-                    Some(_) => {
+                    Some(other) => {
                         let m = Map::new();
-                        list[i as usize] = Value::Map(m.clone());
+                        *other = Value::Map(m.clone());
                         m
                     }
                     None => Map::new(),
@@ -431,7 +432,9 @@ fn set_index(mut list: Vec<Value>, i: i64, v: Value) -> (Vec<Value>, Step) {
         let msg = format!("index of {i} is greater than maximum supported index of {MAX_INDEX}");
         return (list, fail(msg));
     }
-    let i = i as usize;
+    let Ok(i) = usize::try_from(i) else {
+        return (list, fail(format!("negative {i} index not allowed")));
+    };
     if list.len() <= i {
         list.resize(i + 1, Value::Nil);
     }
