@@ -163,15 +163,62 @@ fn with_fragment(url: &str) -> String {
 /// Writes an error tree the way the Go validator prints it (minus the root line Helm
 /// strips): each error `\n- at '<instance path>': <message>`, causes indented by two.
 fn display(e: &ValidationError, indent: usize, out: &mut String, doc: Option<&serde_json::Value>) {
-    let skip = e.causes.len() == 1 && matches!(e.kind, ErrorKind::Reference { .. });
+    display_under(e, None, indent, out, doc);
+}
+
+fn line(out: &mut String, indent: usize, e: &ValidationError, text: &str) {
+    out.push('\n');
+    for _ in 1..indent {
+        out.push_str("  ");
+    }
+    let _ = write!(out, "- at {}: {text}", quote(&instance_pointer(e)));
+}
+
+/// The combinator a lone failing subschema came from, when boon dropped its wrapper:
+/// boon reports a single failing `allOf`/`anyOf`/`oneOf` branch in place of the
+/// combinator's error, the Go validator always wraps it.
+fn unwrapped_combinator(
+    e: &ValidationError,
+    parent: Option<&ValidationError>,
+) -> Option<&'static str> {
+    if let Some(p) = parent
+        && (p.schema_url == e.schema_url
+            || matches!(
+                p.kind,
+                ErrorKind::AllOf | ErrorKind::AnyOf | ErrorKind::OneOf(_)
+            ))
+    {
+        return None;
+    }
+    let (rest, index) = e.schema_url.rsplit_once('/')?;
+    if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match rest.rsplit_once('/')?.1 {
+        "allOf" => Some("'allOf' failed"),
+        "anyOf" => Some("'anyOf' failed"),
+        "oneOf" => Some("'oneOf' failed, none matched"),
+        _ => None,
+    }
+}
+
+fn display_under(
+    e: &ValidationError,
+    parent: Option<&ValidationError>,
+    indent: usize,
+    out: &mut String,
+    doc: Option<&serde_json::Value>,
+) {
     let mut indent = indent;
+    if indent > 0
+        && let Some(text) = unwrapped_combinator(e, parent)
+    {
+        line(out, indent, e, text);
+        indent += 1;
+    }
+    let skip = e.causes.len() == 1 && matches!(e.kind, ErrorKind::Reference { .. });
     if !skip {
         if indent > 0 {
-            out.push('\n');
-            for _ in 0..indent - 1 {
-                out.push_str("  ");
-            }
-            out.push_str("- ");
             let text = match (&e.kind, doc) {
                 (ErrorKind::Pattern { got, .. }, Some(doc)) => {
                     match original_pattern(doc, e.schema_url) {
@@ -181,12 +228,12 @@ fn display(e: &ValidationError, indent: usize, out: &mut String, doc: Option<&se
                 }
                 _ => message(&e.kind),
             };
-            let _ = write!(out, "at {}: {text}", quote(&instance_pointer(e)));
+            line(out, indent, e, &text);
         }
         indent += 1;
     }
     for cause in &e.causes {
-        display(cause, indent, out, doc);
+        display_under(cause, Some(e), indent, out, doc);
     }
 }
 
