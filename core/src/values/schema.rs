@@ -166,40 +166,75 @@ fn display(e: &ValidationError, indent: usize, out: &mut String, doc: Option<&se
     display_under(e, None, indent, out, doc);
 }
 
-fn line(out: &mut String, indent: usize, e: &ValidationError, text: &str) {
+fn line(out: &mut String, indent: usize, at: &str, text: &str) {
     out.push('\n');
     for _ in 1..indent {
         out.push_str("  ");
     }
-    let _ = write!(out, "- at {}: {text}", quote(&instance_pointer(e)));
+    let _ = write!(out, "- at {}: {text}", quote(at));
 }
 
-/// The combinator a lone failing subschema came from, when boon dropped its wrapper:
-/// boon reports a single failing `allOf`/`anyOf`/`oneOf` branch in place of the
-/// combinator's error, the Go validator always wraps it.
-fn unwrapped_combinator(
+/// The combinators whose lone failing branch boon reports in place of the combinator's
+/// own error (the Go validator always wraps it): each wrapper's message and instance
+/// location (the error's, minus the steps taken below that combinator), outermost first.
+fn unwrapped_combinators(
     e: &ValidationError,
     parent: Option<&ValidationError>,
-) -> Option<&'static str> {
-    if let Some(p) = parent
-        && (p.schema_url == e.schema_url
-            || matches!(
-                p.kind,
-                ErrorKind::AllOf | ErrorKind::AnyOf | ErrorKind::OneOf(_)
-            ))
-    {
-        return None;
+) -> Option<Vec<(&'static str, String)>> {
+    let p = parent?;
+    let base = match &p.kind {
+        ErrorKind::AllOf | ErrorKind::AnyOf | ErrorKind::OneOf(_) => return None,
+        ErrorKind::Reference { url, .. } => *url,
+        _ => p.schema_url,
+    };
+    let suffix = e.schema_url.strip_prefix(base)?;
+    let is_index = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mut tokens = suffix.split('/').filter(|t| !t.is_empty()).peekable();
+    let mut found = Vec::new();
+    let mut steps = 0;
+    while let Some(t) = tokens.next() {
+        match t {
+            "allOf" | "anyOf" | "oneOf" => {
+                if !tokens.next().is_some_and(is_index) {
+                    return None;
+                }
+                let message = match t {
+                    "allOf" => "'allOf' failed",
+                    "anyOf" => "'anyOf' failed",
+                    _ => "'oneOf' failed, none matched",
+                };
+                found.push((message, steps));
+            }
+            "properties" | "patternProperties" | "prefixItems" => {
+                tokens.next()?;
+                steps += 1;
+            }
+            "items" => {
+                if tokens.peek().is_some_and(|t| is_index(t)) {
+                    tokens.next();
+                }
+                steps += 1;
+            }
+            "additionalProperties"
+            | "unevaluatedProperties"
+            | "additionalItems"
+            | "unevaluatedItems"
+            | "contains" => steps += 1,
+            "dependencies" | "dependentSchemas" => {
+                tokens.next()?;
+            }
+            "not" | "if" | "then" | "else" => {}
+            _ => return None,
+        }
     }
-    let (rest, index) = e.schema_url.rsplit_once('/')?;
-    if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    match rest.rsplit_once('/')?.1 {
-        "allOf" => Some("'allOf' failed"),
-        "anyOf" => Some("'anyOf' failed"),
-        "oneOf" => Some("'oneOf' failed, none matched"),
-        _ => None,
-    }
+    let instance = &e.instance_location.tokens;
+    found
+        .into_iter()
+        .map(|(message, at)| {
+            let keep = instance.len().checked_sub(steps - at)?;
+            Some((message, pointer(&instance[..keep])))
+        })
+        .collect()
 }
 
 fn display_under(
@@ -210,11 +245,11 @@ fn display_under(
     doc: Option<&serde_json::Value>,
 ) {
     let mut indent = indent;
-    if indent > 0
-        && let Some(text) = unwrapped_combinator(e, parent)
-    {
-        line(out, indent, e, text);
-        indent += 1;
+    if indent > 0 {
+        for (text, at) in unwrapped_combinators(e, parent).unwrap_or_default() {
+            line(out, indent, &at, text);
+            indent += 1;
+        }
     }
     let skip = e.causes.len() == 1 && matches!(e.kind, ErrorKind::Reference { .. });
     if !skip {
@@ -228,7 +263,7 @@ fn display_under(
                 }
                 _ => message(&e.kind),
             };
-            line(out, indent, e, &text);
+            line(out, indent, &instance_pointer(e), &text);
         }
         indent += 1;
     }
@@ -263,8 +298,12 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn instance_pointer(e: &ValidationError) -> String {
+    pointer(&e.instance_location.tokens)
+}
+
+fn pointer(tokens: &[boon::InstanceToken]) -> String {
     let mut s = String::new();
-    for tok in &e.instance_location.tokens {
+    for tok in tokens {
         s.push('/');
         match tok {
             boon::InstanceToken::Prop(p) => s.push_str(&p.replace('~', "~0").replace('/', "~1")),
@@ -526,6 +565,20 @@ mod tests {
         assert_eq!(n(0.0001), "0.0001");
         assert_eq!(n(1e21), "1×10²¹");
         assert_eq!(n(-1.2345e-5), "-1.2345×10⁻⁰⁵");
+    }
+
+    #[test]
+    fn lone_failing_branches_keep_their_combinator() {
+        let s = json!({"properties": {
+            "all": {"allOf": [{"type": "string"}, {"maxLength": 2}]},
+            "arr": {"anyOf": [{"items": {"allOf": [{"type": "integer"}]}}]}
+        }});
+        assert_eq!(
+            check(s, json!({"all": "abc", "arr": [1, "s"]})).unwrap_err(),
+            "- at '/all': 'allOf' failed\n  - at '/all': maxLength: got 3, want 2\n\
+             - at '/arr': 'anyOf' failed\n  - at '/arr/1': 'allOf' failed\n    \
+             - at '/arr/1': got string, want integer\n"
+        );
     }
 
     #[test]
