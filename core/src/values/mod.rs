@@ -1,6 +1,12 @@
 //! Values: coalescing (chart defaults, subcharts, globals, nulls), `--set` parsing
 //! (strvals), dependency processing that depends on values (conditions, tags, aliases,
 //! import-values), and values.schema.json validation.
+//!
+//! - `strvals` / `json`: `--set`, `--set-string`, `--set-json`, `--set-literal`, `--set-file`.
+//! - `coalesce`: `CoalesceValues` / `MergeValues` / `MergeMaps`.
+//! - `dependencies` / `version`: `ProcessDependencies` and what the render pipeline calls
+//!   ([`process_dependencies`], [`to_render_values`]).
+//! - `schema` / `formats`: `ValidateAgainstSchema` on boon, with Helm's messages.
 
 mod coalesce;
 mod dependencies;
