@@ -5,8 +5,9 @@
 
 use crate::value::{Map, Value};
 
-/// How deep arrays and objects may nest (Go's scanner allows 10000).
-const MAX_DEPTH: usize = 10_000;
+/// How deep arrays and objects may nest. Go's scanner allows 10000; we stop earlier so
+/// the recursive decoder stays well inside a wasm32 stack.
+const MAX_DEPTH: usize = 500;
 
 /// Decodes the JSON value at the start of `input` (leading whitespace allowed) and
 /// returns it with the number of characters consumed.
@@ -311,6 +312,8 @@ mod tests {
         assert_eq!(dec("[1,2").unwrap_err(), "unexpected EOF");
         assert!(dec("1e400").is_err());
         assert!(dec("-").is_err());
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(dec(&deep).is_err());
     }
 
     #[test]
