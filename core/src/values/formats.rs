@@ -24,6 +24,10 @@ pub(crate) fn register(compiler: &mut Compiler) {
         func: uri,
     });
     compiler.register_format(Format {
+        name: "date",
+        func: date,
+    });
+    compiler.register_format(Format {
         name: "uri-reference",
         func: uri_reference,
     });
@@ -71,6 +75,70 @@ fn uuid(v: &Value) -> Check {
         if let Some(c) = g.chars().find(|c| !c.is_ascii_hexdigit()) {
             return Err(format!("non-hex character '{c}'").into());
         }
+    }
+    Ok(())
+}
+
+/// Go's `time.Parse("2006-01-02", s)`, with its error texts.
+fn date(v: &Value) -> Check {
+    let Value::String(s) = v else {
+        return Ok(());
+    };
+    let cannot = |rest: &str, elem: &str| -> Box<dyn Error> {
+        format!(
+            "parsing time {} as \"2006-01-02\": cannot parse {} as {}",
+            go_quote(s),
+            go_quote(rest),
+            go_quote(elem)
+        )
+        .into()
+    };
+    let digits = |t: &str| t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit());
+    let (year, rest) = match s.get(..4) {
+        Some(y) if y.bytes().all(|b| b.is_ascii_digit()) => (y, &s[4..]),
+        _ => return Err(cannot(s, "2006")),
+    };
+    let Some(rest) = rest.strip_prefix('-') else {
+        return Err(cannot(rest, "-"));
+    };
+    let month = match rest.get(..2) {
+        Some(m) if digits(m) => m,
+        _ => return Err(cannot(rest, "01")),
+    };
+    let out_of_range = |what: &str| -> Box<dyn Error> {
+        format!("parsing time {}: {what} out of range", go_quote(s)).into()
+    };
+    let month: u32 = month.parse().unwrap_or(0);
+    if !(1..=12).contains(&month) {
+        return Err(out_of_range("month"));
+    }
+    let rest = &rest[2..];
+    let Some(rest) = rest.strip_prefix('-') else {
+        return Err(cannot(rest, "-"));
+    };
+    let day = match rest.get(..2) {
+        Some(d) if digits(d) => d,
+        _ => return Err(cannot(rest, "02")),
+    };
+    let extra = &rest[2..];
+    let (year, day): (u32, u32) = (year.parse().unwrap_or(0), day.parse().unwrap_or(0));
+    if !extra.is_empty() {
+        return Err(format!(
+            "parsing time {}: extra text: {}",
+            go_quote(s),
+            go_quote(extra)
+        )
+        .into());
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Err(out_of_range("day"));
     }
     Ok(())
 }
@@ -228,6 +296,25 @@ mod tests {
         assert!(uri(&s("http://a b/")).is_err());
         assert!(uri(&s("http://host:80x/")).is_err());
         assert!(uri(&s("mailto:someone@example.com")).is_ok());
+    }
+
+    #[test]
+    fn dates_like_go_time_parse() {
+        assert!(date(&s("2020-02-29")).is_ok());
+        assert_eq!(
+            date(&s("2020-02-30")).unwrap_err().to_string(),
+            "parsing time \"2020-02-30\": day out of range"
+        );
+        assert_eq!(
+            date(&s("2020-13-01")).unwrap_err().to_string(),
+            "parsing time \"2020-13-01\": month out of range"
+        );
+        assert_eq!(
+            date(&s("yesterday")).unwrap_err().to_string(),
+            "parsing time \"yesterday\" as \"2006-01-02\": cannot parse \"yesterday\" as \"2006\""
+        );
+        assert!(date(&s("2020-1-01")).is_err());
+        assert!(date(&s("2020-01-01x")).is_err());
     }
 
     #[test]
