@@ -24,12 +24,13 @@ enum Scalar {
 }
 
 /// Decodes the root of `doc` (an empty document is nil).
-pub(crate) fn decode_document(doc: &Document) -> Result<Value, YamlError> {
+pub(crate) fn decode_document(doc: &Document, text: &str) -> Result<Value, YamlError> {
     let Some(root) = doc.root else {
         return Ok(Value::Nil);
     };
     let mut d = Decoder {
         doc,
+        text,
         decode_count: 0,
         alias_count: 0,
         alias_depth: 0,
@@ -40,6 +41,7 @@ pub(crate) fn decode_document(doc: &Document) -> Result<Value, YamlError> {
 
 struct Decoder<'a> {
     doc: &'a Document,
+    text: &'a str,
     decode_count: u64,
     alias_count: u64,
     alias_depth: u32,
@@ -90,7 +92,13 @@ impl Decoder<'_> {
     /// Enters an alias, refusing one that refers to a node it is part of.
     fn enter_alias(&mut self, target: NodeId) -> Result<(), YamlError> {
         if self.active_aliases.contains(&target) {
-            return Err(err("yaml: anchor value contains itself".into()));
+            let name = self
+                .doc
+                .alias_positions
+                .get(&target)
+                .map(|&i| super::load::anchor_name_at(self.text, i))
+                .unwrap_or_default();
+            return Err(err(format!("yaml: anchor '{name}' value contains itself")));
         }
         self.active_aliases.push(target);
         self.alias_depth += 1;
@@ -142,6 +150,9 @@ impl Decoder<'_> {
                 "yaml: map merge requires map or sequence of maps as the value".into(),
             ));
         };
+        // A key JSON cannot represent fails only once the whole map is decoded (and a
+        // repeated one reports its last value), as in sigs.k8s.io/yaml.
+        let mut bad_key: Option<(&'static str, String, Value)> = None;
         for &(k, v) in pairs {
             if self.is_merge_key(k) {
                 self.merge(v, out, depth)?;
@@ -149,7 +160,18 @@ impl Decoder<'_> {
             }
             let key = self.key(k, depth + 1)?;
             let value = self.value(v, depth + 1)?;
-            out.insert(key, value);
+            match key {
+                Ok(key) => {
+                    out.insert(key, value);
+                }
+                Err((type_name, repr)) => bad_key = Some((type_name, repr, value)),
+            }
+        }
+        if let Some((type_name, repr, value)) = bad_key {
+            return Err(err(format!(
+                "unsupported map key of type: {type_name}, key: {repr}, value: {}",
+                go_sharp_v(&value)
+            )));
         }
         Ok(())
     }
@@ -201,7 +223,13 @@ impl Decoder<'_> {
     }
 
     /// A mapping key, stringified the way sigs.k8s.io/yaml makes keys JSON-able.
-    fn key(&mut self, id: NodeId, depth: usize) -> Result<String, YamlError> {
+    /// A mapping key, stringified the way sigs.k8s.io/yaml makes keys JSON-able, or the Go
+    /// type and `%#v` of a key it cannot use.
+    fn key(
+        &mut self,
+        id: NodeId,
+        depth: usize,
+    ) -> Result<Result<String, (&'static str, String)>, YamlError> {
         self.count(depth)?;
         let node = match &self.doc.nodes[id] {
             &Node::Alias(target) => {
@@ -213,16 +241,14 @@ impl Decoder<'_> {
         };
         match &self.doc.nodes[node] {
             Node::Scalar { value, plain, tag } => {
-                match self.scalar(value, *plain, tag.as_deref())? {
+                Ok(match self.scalar(value, *plain, tag.as_deref())? {
                     Scalar::Str(s) => Ok(s),
                     Scalar::Bool(b) => Ok(b.to_string()),
                     Scalar::Int(i) => Ok(i.to_string()),
-                    Scalar::Uint(u) => Ok(u.to_string()),
+                    Scalar::Uint(u) => Err(("uint64", format!("0x{u:x}"))),
                     Scalar::Float(f) => Ok(float_key(f)),
-                    Scalar::Null => Err(err(
-                        "unsupported map key of type: %!s(<nil>), key: <nil>".into()
-                    )),
-                }
+                    Scalar::Null => Err(("%!s(<nil>)", "<nil>".to_string())),
+                })
             }
             _ => Err(err("yaml: invalid map key".into())),
         }
@@ -312,6 +338,19 @@ fn scalar_value(s: Scalar) -> Result<Value, YamlError> {
     })
 }
 
+/// Go's `%#v` of a decoded value, for error messages.
+fn go_sharp_v(v: &Value) -> String {
+    match v {
+        Value::Nil => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Float(f) => super::numfmt::format_g_shortest(*f),
+        Value::String(s) => format!("{:?}", s.as_ref()),
+        Value::List(_) => "[]interface {}{...}".into(),
+        Value::Map(_) => "map[interface {}]interface {}{...}".into(),
+        other => format!("{other:?}"),
+    }
+}
+
 /// A float key as sigs.k8s.io/yaml writes it: `strconv.FormatFloat(f, 'g', -1, 32)`.
 fn float_key(f: f64) -> String {
     if f.is_nan() {
@@ -329,7 +368,7 @@ mod tests {
     use super::*;
 
     fn decode(text: &str) -> Result<Value, YamlError> {
-        decode_document(&parse_first_document(text)?)
+        decode_document(&parse_first_document(text)?, text)
     }
 
     fn json(text: &str) -> String {
@@ -357,7 +396,14 @@ mod tests {
             json("1: a\n1.5: b\n0x10: c\n"),
             r#"{"1":"a","1.5":"b","16":"c"}"#
         );
-        assert!(decode("~: 1\n").is_err());
+        assert_eq!(
+            json("null: 8\n~: 9\n"),
+            "unsupported map key of type: %!s(<nil>), key: <nil>, value: 9"
+        );
+        assert_eq!(
+            json("18446744073709551615: a\n"),
+            "unsupported map key of type: uint64, key: 0xffffffffffffffff, value: \"a\""
+        );
     }
 
     #[test]

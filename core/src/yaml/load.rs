@@ -38,31 +38,105 @@ pub(crate) struct Document {
     pub root: Option<NodeId>,
     /// The 1-based line each node starts on, for error messages.
     pub lines: Vec<usize>,
+    /// Where an alias to each aliased node appears (a character index), to name the
+    /// anchor in error messages.
+    pub alias_positions: HashMap<NodeId, usize>,
 }
 
-fn scan_error(e: &ScanError) -> YamlError {
-    let line = e.marker().line();
-    YamlError {
-        message: format!("yaml: line {}: {}", line, go_message(e.info())),
-        line: Some(line),
-        column: Some(e.marker().col() + 1),
-    }
-}
-
-/// Words a few of saphyr's messages the way libyaml (and so Helm) does.
-fn go_message(info: &str) -> String {
+/// libyaml's wording of a problem saphyr reports, and whether libyaml finds it while
+/// parsing (rather than scanning), which changes how go-yaml numbers the line.
+fn go_message(info: &str) -> (String, bool) {
+    let problem = info.rsplit_once(", ").map_or(info, |(_, p)| p);
     let lower = info.to_ascii_lowercase();
-    if lower.contains("tab") {
-        "found character that cannot start any token".to_string()
-    } else if lower.contains("unknown anchor") {
-        "unknown anchor referenced".to_string()
-    } else if lower.contains("did not find expected node content")
-        || lower.contains("unexpected eof")
-    {
-        "did not find expected node content".to_string()
-    } else {
-        info.to_string()
+    let parser_messages = [
+        (
+            "did not find expected node content",
+            "did not find expected node content",
+        ),
+        ("unexpected eof", "did not find expected node content"),
+        (
+            "block mapping, did not find expected key",
+            "did not find expected key",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "did not find expected '-' indicator",
+        ),
+        ("expected ',' or ']'", "did not find expected ',' or ']'"),
+        ("expected ',' or '}'", "did not find expected ',' or '}'"),
+        ("document start", "did not find expected <document start>"),
+        ("handle wasn't declared", "found undefined tag handle"),
+    ];
+    for (needle, message) in parser_messages {
+        if lower.contains(needle) {
+            return (message.to_string(), true);
+        }
     }
+    let scanner_messages = [
+        ("tab", "found character that cannot start any token"),
+        (
+            "unexpected character",
+            "found character that cannot start any token",
+        ),
+        ("simple key expect", "could not find expected ':'"),
+        ("unexpected end of stream", "found unexpected end of stream"),
+    ];
+    for (needle, message) in scanner_messages {
+        if lower.contains(needle) {
+            return (message.to_string(), false);
+        }
+    }
+    (problem.to_string(), false)
+}
+
+/// An error with go-yaml's `line N: ` prefix: scanner errors give the 1-based line of the
+/// problem, parser errors the 0-based one (libyaml moves the end of an input without a
+/// final newline onto the next line); no prefix on the first line.
+fn scan_error(e: &ScanError, text: &str) -> YamlError {
+    let mark = e.marker();
+    if e.info().contains("unknown anchor") {
+        return YamlError {
+            message: format!(
+                "yaml: unknown anchor '{}' referenced",
+                anchor_name_at(text, mark.index())
+            ),
+            line: Some(mark.line()),
+            column: Some(mark.col() + 1),
+        };
+    }
+    let (message, from_parser) = go_message(e.info());
+    let zero_based = mark.line().saturating_sub(1);
+    let shown = if from_parser {
+        let at_end = mark.index() >= text.chars().count();
+        if at_end && mark.col() != 0 {
+            zero_based + 1
+        } else {
+            zero_based
+        }
+    } else if zero_based == 0 {
+        0
+    } else {
+        zero_based + 1
+    };
+    let message = if shown == 0 {
+        format!("yaml: {message}")
+    } else {
+        format!("yaml: line {shown}: {message}")
+    };
+    YamlError {
+        message,
+        line: Some(mark.line()),
+        column: Some(mark.col() + 1),
+    }
+}
+
+/// The anchor name of the alias (`*name`) starting at character `index`.
+pub(crate) fn anchor_name_at(text: &str, index: usize) -> String {
+    text.chars()
+        .skip(index)
+        .skip_while(|&c| c == '*' || c == '&')
+        .take_while(|&c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .collect()
 }
 
 /// Rejects a `%YAML` directive for any version but 1.1, as libyaml does
@@ -108,7 +182,7 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Document, YamlError> {
     let mut started = false;
 
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| scan_error(&e))?;
+        let (event, span) = next.map_err(|e| scan_error(&e, text))?;
         let line = span.start.line();
         let (node, anchor) = match event {
             Event::StreamStart | Event::Nothing => continue,
@@ -122,7 +196,12 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Document, YamlError> {
             }
             Event::DocumentEnd => break,
             Event::Alias(id) => match anchors.get(&id) {
-                Some(&target) => (Node::Alias(target), 0),
+                Some(&target) => {
+                    doc.alias_positions
+                        .entry(target)
+                        .or_insert(span.start.index());
+                    (Node::Alias(target), 0)
+                }
                 None => {
                     return Err(YamlError {
                         message: format!("yaml: line {line}: unknown anchor referenced"),

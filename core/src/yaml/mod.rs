@@ -50,7 +50,7 @@ impl std::error::Error for YamlError {}
 /// merged here; this reads the first.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     let doc = load::parse_first_document(text)
-        .and_then(|doc| decode::decode_document(&doc))
+        .and_then(|doc| decode::decode_document(&doc, text))
         .map_err(|e| e.wrap("error converting YAML to JSON: "))?;
     Ok(doc)
 }
@@ -65,6 +65,12 @@ pub fn json_kind_name(v: &Value) -> &'static str {
 /// error messages.
 pub fn from_json(text: &str) -> Result<Value, YamlError> {
     jsondecode::decode(text)
+}
+
+/// [`from_json`] that keeps what decoded when only a number was out of range, with that
+/// error (encoding/json fills in the rest of the value).
+pub fn from_json_partial(text: &str) -> Result<(Value, Option<YamlError>), YamlError> {
+    jsondecode::decode_partial(text)
 }
 
 /// `sigs.k8s.io/yaml.Unmarshal` into a `map[string]interface{}` (what `fromYaml` and
@@ -146,7 +152,8 @@ pub fn to_yaml_pretty(v: &Value) -> Result<String, YamlError> {
         &node,
         emit::EmitStyle {
             indent_sequences: true,
-            best_width: 80,
+            // go-yaml v3 does not fold long lines.
+            best_width: usize::MAX,
         },
     )
 }

@@ -69,6 +69,13 @@ pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, 
             entries.sort_by(|a, b| natural_key_cmp(&a.0, &b.0).then(Ordering::Equal));
             YNode::Map(entries)
         }
+        // go-yaml v3 writes a time.Time as a plain timestamp.
+        Value::Object(o) if mode == NodeMode::Direct && o.type_name() == "time.Time" => {
+            match o.marshal_json() {
+                Some(Value::String(s)) => YNode::Scalar(s.to_string()),
+                _ => YNode::Scalar(o.format_v()),
+            }
+        }
         Value::Object(o) => match o.marshal_json().or_else(|| o.as_value()) {
             Some(inner) => to_node(&inner, mode, depth + 1)?,
             None => {

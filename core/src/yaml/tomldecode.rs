@@ -39,10 +39,11 @@ pub fn decode(text: &str) -> Result<Map, YamlError> {
                 return Err(p.err("expected ']' at end of table header"));
             }
             p.i += close.len();
-            p.last_key = path.join(".");
+            p.last_key.clear();
             current = p.open_table(&root, &path, array)?;
         } else {
             p.key_value(&current, 0)?;
+            p.last_key.clear();
         }
         p.ws();
         p.comment();
@@ -50,7 +51,12 @@ pub fn decode(text: &str) -> Result<Map, YamlError> {
             None => break,
             Some(b'\n') => {}
             Some(b'\r') if p.s.get(p.i + 1) == Some(&b'\n') => {}
-            Some(_) => return Err(p.err("expected a top-level item to end with a newline")),
+            Some(_) => {
+                let c = p.text[p.i..].chars().next().unwrap_or(' ');
+                return Err(p.err(&format!(
+                    "expected a top-level item to end with a newline, comment, or EOF, but got {c:?} instead"
+                )));
+            }
         }
     }
     Ok(root)
@@ -118,8 +124,9 @@ impl Parser<'_> {
                 if start == self.i {
                     return Err(match self.s.get(self.i) {
                         None => self.err("unexpected EOF; expected key"),
+                        Some(b'=') => self.err("unexpected '=': key name appears blank"),
                         Some(_) => self.err(&format!(
-                            "expected key but found {:?} instead",
+                            "bare keys cannot contain {:?}",
                             self.text[self.i..].chars().next().unwrap_or(' ')
                         )),
                     });
@@ -159,7 +166,13 @@ impl Parser<'_> {
                     m.insert(k.clone(), Value::Map(t.clone()));
                     t
                 }
-                Some(Value::Map(t)) if !(last && array) => t,
+                Some(Value::Map(_)) if last => {
+                    return Err(self.err(&format!(
+                        "Key '{}' has already been defined.",
+                        path.join(".")
+                    )));
+                }
+                Some(Value::Map(t)) => t,
                 Some(Value::List(l)) => {
                     let mut items = l.items.clone();
                     if last && array {
@@ -213,7 +226,10 @@ impl Parser<'_> {
         }
         let last = &path[path.len() - 1];
         if m.contains_key(last) {
-            return Err(self.err(&format!("key {:?} has already been defined", self.last_key)));
+            return Err(self.err(&format!(
+                "Key '{}' has already been defined.",
+                self.last_key
+            )));
         }
         m.insert(last.clone(), v);
         Ok(())
@@ -545,9 +561,24 @@ fn float(raw: &str) -> Option<f64> {
     raw.replace('_', "").parse().ok()
 }
 
-/// A TOML datetime as Go prints the `time.Time` BurntSushi returns.
+/// A TOML datetime, local date or local time as Go prints the `time.Time` BurntSushi
+/// returns (local values carry the zone names `datetime-local`, `date-local`, `time-local`).
 fn datetime(raw: &str) -> Option<String> {
     let b = raw.as_bytes();
+    let is_time = |t: &[u8]| {
+        t.len() >= 8
+            && t[0..2].iter().all(u8::is_ascii_digit)
+            && t[2] == b':'
+            && t[3..5].iter().all(u8::is_ascii_digit)
+            && t[5] == b':'
+            && t[6..8].iter().all(u8::is_ascii_digit)
+    };
+    if is_time(b) {
+        let (time, zone) = split_time(raw)?;
+        return zone
+            .is_empty()
+            .then(|| format!("0000-01-01 {time} +0000 time-local"));
+    }
     let date_ok = b.len() >= 10
         && b[..4].iter().all(u8::is_ascii_digit)
         && b[4] == b'-'
@@ -559,33 +590,41 @@ fn datetime(raw: &str) -> Option<String> {
     }
     let date = &raw[..10];
     if b.len() == 10 {
-        return Some(format!("{date} 00:00:00 +0000 local-date"));
+        return Some(format!("{date} 00:00:00 +0000 date-local"));
     }
-    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 19 {
+    if !matches!(b[10], b'T' | b't' | b' ') || !is_time(&b[11..]) {
         return None;
     }
-    let rest = &raw[11..];
-    let time_end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
-        .unwrap_or(rest.len());
-    let time = &rest[..time_end];
-    let zone = &rest[time_end..];
-    let time = time.trim_end_matches('0').trim_end_matches('.');
-    let time = if time.len() < 8 {
-        &rest[..8.min(rest.len())]
-    } else {
-        time
-    };
+    let (time, zone) = split_time(&raw[11..])?;
     let zone = match zone {
-        "" => "+0000 local-datetime".to_string(),
+        "" => "+0000 datetime-local".to_string(),
         "Z" | "z" => "+0000 UTC".to_string(),
-        z if z.len() == 6 => {
+        z if z.len() == 6 && matches!(z.as_bytes()[0], b'+' | b'-') && z.as_bytes()[3] == b':' => {
             let compact = format!("{}{}", &z[..3], &z[4..]);
             format!("{compact} {compact}")
         }
         _ => return None,
     };
     Some(format!("{date} {time} {zone}"))
+}
+
+/// Splits `HH:MM:SS[.frac]ZONE` into Go's printing of the time (fraction without
+/// trailing zeros) and the zone text.
+fn split_time(t: &str) -> Option<(String, &str)> {
+    let mut end = 8;
+    let b = t.as_bytes();
+    if b.get(8) == Some(&b'.') {
+        end = 9;
+        while b.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        if end == 9 {
+            return None;
+        }
+    }
+    let frac = t[8..end].trim_end_matches('0');
+    let frac = if frac == "." { "" } else { frac };
+    Some((format!("{}{frac}", &t[..8]), &t[end..]))
 }
 
 #[cfg(test)]
@@ -622,6 +661,27 @@ mod tests {
             json("a = "),
             "toml: line 1 (last key \"a\"): unexpected EOF; expected value"
         );
-        assert!(decode("a = 1\na = 2").is_err());
+        assert_eq!(
+            json("a = 1\na = 2"),
+            "toml: line 2 (last key \"a\"): Key 'a' has already been defined."
+        );
+        assert_eq!(
+            json("[a]\n[a]"),
+            "toml: line 2: Key 'a' has already been defined."
+        );
+        assert_eq!(
+            json("= 1"),
+            "toml: line 1: unexpected '=': key name appears blank"
+        );
+        assert_eq!(
+            json("a = 1 b"),
+            "toml: line 1: expected a top-level item to end with a newline, comment, or EOF, but got 'b' instead"
+        );
+        assert_eq!(
+            json(
+                "a = 1979-05-27T07:32:00.5+01:00\nb = 1979-05-27\nc = 07:32:00\nd = 1979-05-27T07:32:00"
+            ),
+            r#"{"a":"1979-05-27 07:32:00.5 +0100 +0100","b":"1979-05-27 00:00:00 +0000 date-local","c":"0000-01-01 07:32:00 +0000 time-local","d":"1979-05-27 07:32:00 +0000 datetime-local"}"#
+        );
     }
 }
