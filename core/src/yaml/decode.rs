@@ -71,6 +71,7 @@ fn allowed_alias_ratio(decode_count: u64) -> f64 {
 }
 
 impl Decoder<'_> {
+    #[inline(never)]
     fn count(&mut self, depth: usize) -> Result<(), YamlError> {
         self.decode_count += 1;
         if self.alias_depth > 0 {
@@ -90,6 +91,7 @@ impl Decoder<'_> {
     }
 
     /// Enters an alias, refusing one that refers to a node it is part of.
+    #[inline(never)]
     fn enter_alias(&mut self, target: NodeId) -> Result<(), YamlError> {
         if self.active_aliases.contains(&target) {
             let name = self
@@ -110,24 +112,14 @@ impl Decoder<'_> {
         self.alias_depth -= 1;
     }
 
+    // The recursive path (value → seq/map → value) keeps its frames small, with the
+    // scalar and error work in separate functions, so deep documents fit the stack.
     fn value(&mut self, id: NodeId, depth: usize) -> Result<Value, YamlError> {
         self.count(depth)?;
         match &self.doc.nodes[id] {
-            Node::Scalar { value, plain, tag } => {
-                scalar_value(self.scalar(value, *plain, tag.as_deref())?)
-            }
-            Node::Seq(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for &item in items {
-                    out.push(self.value(item, depth + 1)?);
-                }
-                Ok(Value::list(out))
-            }
-            Node::Map(_) => {
-                let mut entries = BTreeMap::new();
-                self.fill_map(id, &mut entries, depth)?;
-                Ok(Value::Map(Map::from_entries(entries)))
-            }
+            Node::Scalar { .. } => self.scalar_node(id),
+            Node::Seq(_) => self.seq(id, depth),
+            Node::Map(_) => self.map(id, depth),
             &Node::Alias(target) => {
                 self.enter_alias(target)?;
                 let v = self.value(target, depth);
@@ -135,6 +127,33 @@ impl Decoder<'_> {
                 v
             }
         }
+    }
+
+    #[inline(never)]
+    fn scalar_node(&mut self, id: NodeId) -> Result<Value, YamlError> {
+        match &self.doc.nodes[id] {
+            Node::Scalar { value, plain, tag } => {
+                scalar_value(self.scalar(value, *plain, tag.as_deref())?)
+            }
+            _ => Ok(Value::Nil),
+        }
+    }
+
+    fn seq(&mut self, id: NodeId, depth: usize) -> Result<Value, YamlError> {
+        let Node::Seq(items) = &self.doc.nodes[id] else {
+            return Ok(Value::Nil);
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for &item in items {
+            out.push(self.value(item, depth + 1)?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn map(&mut self, id: NodeId, depth: usize) -> Result<Value, YamlError> {
+        let mut entries = BTreeMap::new();
+        self.fill_map(id, &mut entries, depth)?;
+        Ok(Value::Map(Map::from_entries(entries)))
     }
 
     /// Decodes mapping `id` into `out` (merge keys decode their maps into the same `out`,
@@ -167,13 +186,10 @@ impl Decoder<'_> {
                 Err((type_name, repr)) => bad_key = Some((type_name, repr, value)),
             }
         }
-        if let Some((type_name, repr, value)) = bad_key {
-            return Err(err(format!(
-                "unsupported map key of type: {type_name}, key: {repr}, value: {}",
-                go_sharp_v(&value)
-            )));
+        match bad_key {
+            Some((type_name, repr, value)) => Err(bad_key_error(type_name, &repr, &value)),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn is_merge_key(&self, id: NodeId) -> bool {
@@ -225,6 +241,7 @@ impl Decoder<'_> {
     /// A mapping key, stringified the way sigs.k8s.io/yaml makes keys JSON-able.
     /// A mapping key, stringified the way sigs.k8s.io/yaml makes keys JSON-able, or the Go
     /// type and `%#v` of a key it cannot use.
+    #[inline(never)]
     fn key(
         &mut self,
         id: NodeId,
@@ -336,6 +353,15 @@ fn scalar_value(s: Scalar) -> Result<Value, YamlError> {
         }
         Scalar::Str(s) => Value::string(s),
     })
+}
+
+#[cold]
+#[inline(never)]
+fn bad_key_error(type_name: &str, repr: &str, value: &Value) -> YamlError {
+    err(format!(
+        "unsupported map key of type: {type_name}, key: {repr}, value: {}",
+        go_sharp_v(value)
+    ))
 }
 
 /// Go's `%#v` of a decoded value, for error messages.

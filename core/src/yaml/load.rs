@@ -8,9 +8,11 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::YamlError;
 
-/// Deepest nesting of collections accepted. go-yaml stops at 10000; we stop earlier so
-/// that every recursive walk over the result stays well inside a wasm32 stack.
-pub(crate) const MAX_DEPTH: usize = 1000;
+/// Deepest nesting of collections accepted. go-yaml stops at 10000; we stop much earlier
+/// so that every recursive walk over the result (decoding, emitting, and the engine's own
+/// walks) stays well inside a wasm32 stack or a debug-build test thread. Real charts nest
+/// a few dozen levels at most.
+pub(crate) const MAX_DEPTH: usize = 300;
 
 /// Index of a node in [`Document::nodes`].
 pub(crate) type NodeId = usize;

@@ -175,6 +175,29 @@ mod tests {
     }
 
     #[test]
+    fn nesting_is_limited_without_overflowing_the_stack() {
+        let nested = |n: usize| {
+            let mut text = String::new();
+            for i in 0..n {
+                text.push_str(&"  ".repeat(i));
+                text.push_str("a:\n");
+            }
+            text.push_str(&"  ".repeat(n));
+            text.push_str("x\n");
+            text
+        };
+        let deep = parse(&nested(load::MAX_DEPTH)).unwrap_or_default();
+        assert!(to_yaml(&deep).is_ok());
+        assert!(to_yaml_pretty(&deep).is_ok());
+        assert!(to_json(&deep).is_ok());
+        assert!(toml::encode(&deep).is_ok());
+        assert!(parse(&nested(load::MAX_DEPTH + 1)).is_err());
+        let flow = format!("{}1{}", "[".repeat(400), "]".repeat(400));
+        assert!(parse(&flow).is_err());
+        assert!(from_json(&flow).is_err());
+    }
+
+    #[test]
     fn values_files() {
         assert_eq!(values_json(""), "{}");
         assert_eq!(values_json("# only a comment\n"), "{}");

@@ -1,15 +1,13 @@
 //! The document tree the YAML emitter writes, built from template values the way each
 //! encoder sees them.
 
-use std::cmp::Ordering;
-
 use base64::Engine as _;
 
 use super::YamlError;
 use super::emit::natural_key_cmp;
 use super::numfmt::{format_g_shortest, format_json_float};
 use super::resolve::{Resolved, resolve_plain};
-use crate::value::Value;
+use crate::value::{Map, Value};
 
 /// A node to emit.
 #[derive(Clone, Debug)]
@@ -43,7 +41,7 @@ fn error(message: String) -> YamlError {
 
 /// Builds the node tree for `v`.
 pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, YamlError> {
-    if depth > super::load::MAX_DEPTH * 2 {
+    if depth > super::load::MAX_DEPTH + 1 {
         return Err(error("yaml: exceeded max depth".into()));
     }
     Ok(match v {
@@ -54,21 +52,8 @@ pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, 
         Value::Float(f) => YNode::Scalar(float_text(*f, mode)?),
         Value::String(s) => YNode::Str(s.to_string()),
         Value::Bytes(b) => YNode::Str(base64::engine::general_purpose::STANDARD.encode(b)),
-        Value::List(l) => YNode::Seq(
-            l.items
-                .iter()
-                .map(|item| to_node(item, mode, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        Value::Map(m) => {
-            let mut entries = m
-                .borrow()
-                .iter()
-                .map(|(k, item)| Ok((k.clone(), to_node(item, mode, depth + 1)?)))
-                .collect::<Result<Vec<_>, YamlError>>()?;
-            entries.sort_by(|a, b| natural_key_cmp(&a.0, &b.0).then(Ordering::Equal));
-            YNode::Map(entries)
-        }
+        Value::List(l) => seq_node(&l.items, mode, depth)?,
+        Value::Map(m) => map_node(m, mode, depth)?,
         // go-yaml v3 writes a time.Time as a plain timestamp.
         Value::Object(o) if mode == NodeMode::Direct && o.type_name() == "time.Time" => {
             match o.marshal_json() {
@@ -85,6 +70,24 @@ pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, 
     })
 }
 
+fn seq_node(items: &[Value], mode: NodeMode, depth: usize) -> Result<YNode, YamlError> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(to_node(item, mode, depth + 1)?);
+    }
+    Ok(YNode::Seq(out))
+}
+
+fn map_node(m: &Map, mode: NodeMode, depth: usize) -> Result<YNode, YamlError> {
+    let mut entries = Vec::with_capacity(m.len());
+    for (k, item) in m.borrow().iter() {
+        entries.push((k.clone(), to_node(item, mode, depth + 1)?));
+    }
+    entries.sort_by(|a, b| natural_key_cmp(&a.0, &b.0));
+    Ok(YNode::Map(entries))
+}
+
+#[inline(never)]
 fn float_text(f: f64, mode: NodeMode) -> Result<String, YamlError> {
     match mode {
         NodeMode::Direct => Ok(match f {
