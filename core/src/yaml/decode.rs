@@ -267,7 +267,51 @@ impl Decoder<'_> {
                     Scalar::Null => Err(("%!s(<nil>)", "<nil>".to_string())),
                 })
             }
-            _ => Err(err("yaml: invalid map key".into())),
+            _ => Err(err(format!(
+                "yaml: invalid map key: {}",
+                self.sharp_v_node(node, 0)
+            ))),
+        }
+    }
+
+    /// Go's `%#v` of what go-yaml decodes node `id` to (for the invalid-key message).
+    #[cold]
+    fn sharp_v_node(&self, id: NodeId, depth: usize) -> String {
+        if depth > MAX_DEPTH {
+            return "...".into();
+        }
+        match &self.doc.nodes[id] {
+            Node::Scalar { value, plain, tag } => {
+                match self.scalar(value, *plain, tag.as_deref()) {
+                    Ok(Scalar::Null) | Err(_) => "interface {}(nil)".into(),
+                    Ok(Scalar::Bool(b)) => b.to_string(),
+                    Ok(Scalar::Int(i)) => i.to_string(),
+                    Ok(Scalar::Uint(u)) => format!("0x{u:x}"),
+                    Ok(Scalar::Float(f)) => super::numfmt::format_g_shortest(f),
+                    Ok(Scalar::Str(s)) => format!("{s:?}"),
+                }
+            }
+            Node::Seq(items) => format!(
+                "[]interface {{}}{{{}}}",
+                items
+                    .iter()
+                    .map(|&i| self.sharp_v_node(i, depth + 1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Node::Map(pairs) => format!(
+                "map[interface {{}}]interface {{}}{{{}}}",
+                pairs
+                    .iter()
+                    .map(|&(k, v)| format!(
+                        "{}:{}",
+                        self.sharp_v_node(k, depth + 1),
+                        self.sharp_v_node(v, depth + 1)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &Node::Alias(target) => self.sharp_v_node(target, depth + 1),
         }
     }
 
@@ -378,14 +422,16 @@ fn go_sharp_v(v: &Value) -> String {
 }
 
 /// A float key as sigs.k8s.io/yaml writes it: `strconv.FormatFloat(f, 'g', -1, 32)`.
+/// (Formatting at 32 bits means `1e308` becomes `.inf`.)
 fn float_key(f: f64) -> String {
+    let f = f as f32;
     if f.is_nan() {
         return ".nan".into();
     }
     if f.is_infinite() {
         return if f > 0.0 { ".inf" } else { "-.inf" }.into();
     }
-    super::numfmt::format_g_shortest_f32(f as f32)
+    super::numfmt::format_g_shortest_f32(f)
 }
 
 #[cfg(test)]
@@ -419,8 +465,8 @@ mod tests {
     fn keys_are_stringified() {
         assert_eq!(json("y: 1\nn: 2\non: 5\n"), r#"{"false":2.0,"true":5.0}"#);
         assert_eq!(
-            json("1: a\n1.5: b\n0x10: c\n"),
-            r#"{"1":"a","1.5":"b","16":"c"}"#
+            json("1: a\n1.5: b\n0x10: c\n1e308: d\n"),
+            r#"{".inf":"d","1":"a","1.5":"b","16":"c"}"#
         );
         assert_eq!(
             json("null: 8\n~: 9\n"),

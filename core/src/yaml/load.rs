@@ -169,6 +169,113 @@ fn check_version_directive(text: &str) -> Result<(), YamlError> {
     Ok(())
 }
 
+/// Characters libyaml's reader accepts in a YAML stream.
+pub(crate) fn is_yaml_char(c: char) -> bool {
+    matches!(c as u32,
+        0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..)
+}
+
+/// What it takes to correct two places where saphyr (YAML 1.2) and libyaml differ and the
+/// source text must be consulted: escapes libyaml does not know (`\/`), and block scalars
+/// that end an input without a final newline.
+struct SourceQuirks {
+    /// Character count of an input that does not end with a newline.
+    unterminated_len: Option<usize>,
+    /// Byte offset of every character, when the text has a suspicious escape.
+    char_offsets: Option<Vec<usize>>,
+}
+
+/// The escapes libyaml accepts after a backslash in a double-quoted scalar.
+fn known_escape(c: char) -> bool {
+    matches!(
+        c,
+        '0' | 'a'
+            | 'b'
+            | 't'
+            | '\t'
+            | 'n'
+            | 'v'
+            | 'f'
+            | 'r'
+            | 'e'
+            | ' '
+            | '"'
+            | '\''
+            | '\\'
+            | 'N'
+            | '_'
+            | 'L'
+            | 'P'
+            | 'x'
+            | 'u'
+            | 'U'
+            | '\n'
+            | '\r'
+    )
+}
+
+impl SourceQuirks {
+    fn new(text: &str) -> Self {
+        let unterminated_len =
+            (!text.is_empty() && !text.ends_with('\n')).then(|| text.chars().count());
+        let mut suspicious = false;
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some(e) if known_escape(e) => {}
+                    _ => {
+                        suspicious = true;
+                        break;
+                    }
+                }
+            }
+        }
+        let char_offsets = suspicious.then(|| text.char_indices().map(|(i, _)| i).collect());
+        SourceQuirks {
+            unterminated_len,
+            char_offsets,
+        }
+    }
+
+    fn ends_unterminated(&self, end: usize) -> bool {
+        self.unterminated_len.is_some_and(|len| end >= len)
+    }
+
+    /// Fails on an escape libyaml rejects in the double-quoted scalar starting at `start`.
+    fn check_escapes(&self, text: &str, start: usize, line: usize) -> Result<(), YamlError> {
+        let Some(offsets) = &self.char_offsets else {
+            return Ok(());
+        };
+        let Some(&from) = offsets.get(start) else {
+            return Ok(());
+        };
+        let mut chars = text[from..].chars().skip(1);
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => return Ok(()),
+                '\\' => match chars.next() {
+                    Some(e) if known_escape(e) => {}
+                    _ => {
+                        let message = if line > 1 {
+                            format!("yaml: line {line}: found unknown escape character")
+                        } else {
+                            "yaml: found unknown escape character".to_string()
+                        };
+                        return Err(YamlError {
+                            message,
+                            line: Some(line),
+                            column: None,
+                        });
+                    }
+                },
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 enum Open {
     Seq(NodeId, Vec<NodeId>),
     Map(NodeId, Vec<(NodeId, NodeId)>, Option<NodeId>),
@@ -177,14 +284,28 @@ enum Open {
 /// Parses the first document of `text` (go-yaml's `Unmarshal` reads only the first).
 pub(crate) fn parse_first_document(text: &str) -> Result<Document, YamlError> {
     check_version_directive(text)?;
-    let mut parser = Parser::new_from_str(text);
+    if !text.chars().all(is_yaml_char) {
+        return Err(YamlError {
+            message: "yaml: control characters are not allowed".into(),
+            line: None,
+            column: None,
+        });
+    }
+    // YAML 1.1 (libyaml) reads NEL as a line break; saphyr follows YAML 1.2, which does not.
+    let text: std::borrow::Cow<'_, str> = if text.contains('\u{85}') {
+        text.replace('\u{85}', "\n").into()
+    } else {
+        text.into()
+    };
+    let mut parser = Parser::new_from_str(&text);
+    let quirks = SourceQuirks::new(&text);
     let mut doc = Document::default();
     let mut anchors: HashMap<usize, NodeId> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut started = false;
 
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| scan_error(&e, text))?;
+        let (event, span) = next.map_err(|e| scan_error(&e, &text))?;
         let line = span.start.line();
         let (node, anchor) = match event {
             Event::StreamStart | Event::Nothing => continue,
@@ -214,9 +335,21 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Document, YamlError> {
             },
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                let mut value = value.into_owned();
+                if style == ScalarStyle::DoubleQuoted {
+                    quirks.check_escapes(&text, span.start.index(), line)?;
+                }
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    && quirks.ends_unterminated(span.end.index())
+                    && value.ends_with('\n')
+                {
+                    // libyaml ends a block scalar at the end of an input without a final
+                    // newline without adding one.
+                    value.pop();
+                }
                 (
                     Node::Scalar {
-                        value: value.into_owned(),
+                        value,
                         plain: matches!(style, ScalarStyle::Plain),
                         tag,
                     },
@@ -344,6 +477,29 @@ mod tests {
         };
         assert_eq!(pairs.len(), 2);
         assert!(matches!(doc.nodes[pairs[1].1], Node::Alias(_)));
+    }
+
+    #[test]
+    fn libyaml_source_quirks() {
+        let scalar = |text: &str| match parse_first_document(text) {
+            Ok(doc) => match doc.nodes.last() {
+                Some(Node::Scalar { value, .. }) => value.clone(),
+                _ => String::new(),
+            },
+            Err(e) => e.message,
+        };
+        assert_eq!(scalar("a: |\n  x\n  y"), "x\ny");
+        assert_eq!(scalar("a: |\n  x\n  y\n"), "x\ny\n");
+        assert_eq!(
+            scalar("a: \"x\\/y\""),
+            "yaml: found unknown escape character"
+        );
+        assert_eq!(scalar("a: '\\/'"), "\\/");
+        assert_eq!(scalar("a: \"x\u{85} y\""), "x y");
+        assert_eq!(
+            scalar("a: \"x\u{7f}\""),
+            "yaml: control characters are not allowed"
+        );
     }
 
     #[test]

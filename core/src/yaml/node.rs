@@ -50,7 +50,10 @@ pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, 
         Value::Int(i) | Value::Int64(i) => YNode::Scalar(i.to_string()),
         Value::Uint(u) => YNode::Scalar(u.to_string()),
         Value::Float(f) => YNode::Scalar(float_text(*f, mode)?),
-        Value::String(s) => YNode::Str(s.to_string()),
+        Value::String(s) => YNode::Str(match mode {
+            NodeMode::JsonRoundTrip => round_trip_string(s)?,
+            NodeMode::Direct => s.to_string(),
+        }),
         Value::Bytes(b) => YNode::Str(base64::engine::general_purpose::STANDARD.encode(b)),
         Value::List(l) => seq_node(&l.items, mode, depth)?,
         Value::Map(m) => map_node(m, mode, depth)?,
@@ -81,10 +84,60 @@ fn seq_node(items: &[Value], mode: NodeMode, depth: usize) -> Result<YNode, Yaml
 fn map_node(m: &Map, mode: NodeMode, depth: usize) -> Result<YNode, YamlError> {
     let mut entries = Vec::with_capacity(m.len());
     for (k, item) in m.borrow().iter() {
-        entries.push((k.clone(), to_node(item, mode, depth + 1)?));
+        let key = match mode {
+            // A line break in a key cannot be read back as a simple key.
+            NodeMode::JsonRoundTrip if k.contains('\u{85}') => {
+                return Err(error("yaml: could not find expected ':'".into()));
+            }
+            NodeMode::JsonRoundTrip => round_trip_string(k)?,
+            NodeMode::Direct => k.clone(),
+        };
+        entries.push((key, to_node(item, mode, depth + 1)?));
     }
     entries.sort_by(|a, b| natural_key_cmp(&a.0, &b.0));
     Ok(YNode::Map(entries))
+}
+
+/// A string after encoding/json wrote it and go-yaml read it back: characters YAML
+/// streams may not contain fail, and NEL (which JSON leaves raw but YAML 1.1 reads as a
+/// line break) folds like a line break inside a double-quoted scalar.
+#[inline(never)]
+fn round_trip_string(s: &str) -> Result<String, YamlError> {
+    if !s.chars().all(super::load::is_yaml_char) {
+        return Err(error("yaml: control characters are not allowed".into()));
+    }
+    if !s.contains('\u{85}') {
+        return Ok(s.to_string());
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != ' ' && c != '\u{85}' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let mut spaces = 0;
+        let mut breaks = 0;
+        while i < chars.len() && (chars[i] == ' ' || chars[i] == '\u{85}') {
+            if chars[i] == ' ' {
+                if breaks == 0 {
+                    spaces += 1;
+                }
+            } else {
+                breaks += 1;
+            }
+            i += 1;
+        }
+        match breaks {
+            0 => out.extend(std::iter::repeat_n(' ', spaces)),
+            1 => out.push(' '),
+            n => out.extend(std::iter::repeat_n('\n', n - 1)),
+        }
+    }
+    Ok(out)
 }
 
 #[inline(never)]
@@ -111,5 +164,29 @@ fn float_text(f: f64, mode: NodeMode) -> Result<String, YamlError> {
                 _ => text,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn string_node(s: &str) -> String {
+        match to_node(&Value::str(s), NodeMode::JsonRoundTrip, 0) {
+            Ok(YNode::Str(s)) => s,
+            Ok(other) => format!("{other:?}"),
+            Err(e) => e.message,
+        }
+    }
+
+    #[test]
+    fn json_round_trip_of_strings() {
+        assert_eq!(string_node("a \u{85} b"), "a b");
+        assert_eq!(string_node("a\u{85}\u{85}b"), "a\nb");
+        assert_eq!(
+            string_node("a\u{7f}"),
+            "yaml: control characters are not allowed"
+        );
+        assert_eq!(string_node("plain"), "plain");
     }
 }
