@@ -103,7 +103,11 @@ fn map_node(m: &Map, mode: NodeMode, depth: usize) -> Result<YNode, YamlError> {
 /// line break) folds like a line break inside a double-quoted scalar.
 #[inline(never)]
 fn round_trip_string(s: &str) -> Result<String, YamlError> {
-    if !s.chars().all(super::load::is_yaml_char) {
+    // encoding/json escapes everything below U+0020, so only the rest can reach the reader.
+    if !s
+        .chars()
+        .all(|c| (c as u32) < 0x20 || super::load::is_yaml_char(c))
+    {
         return Err(error("yaml: control characters are not allowed".into()));
     }
     if !s.contains('\u{85}') {
@@ -188,5 +192,6 @@ mod tests {
             "yaml: control characters are not allowed"
         );
         assert_eq!(string_node("plain"), "plain");
+        assert_eq!(string_node("bell\u{7}"), "bell\u{7}");
     }
 }
