@@ -12,6 +12,8 @@ struct Parser<'a> {
     i: usize,
     line: usize,
     last_key: String,
+    /// The table (or inline table) keys are defined in, as BurntSushi names it in errors.
+    key_prefix: String,
 }
 
 /// Parses a TOML document.
@@ -22,6 +24,7 @@ pub fn decode(text: &str) -> Result<Map, YamlError> {
         i: 0,
         line: 1,
         last_key: String::new(),
+        key_prefix: String::new(),
     };
     let root = Map::new();
     let mut current = root.clone();
@@ -36,11 +39,15 @@ pub fn decode(text: &str) -> Result<Map, YamlError> {
             p.ws();
             let close = if array { "]]" } else { "]" };
             if !p.text[p.i..].starts_with(close) {
-                return Err(p.err("expected ']' at end of table header"));
+                let got = quote_rune(p.text[p.i..].chars().next().unwrap_or('\0'));
+                return Err(p.err(&format!(
+                    "expected '.' or ']' to end table name, but got {got} instead"
+                )));
             }
             p.i += close.len();
             p.last_key.clear();
             current = p.open_table(&root, &path, array)?;
+            p.key_prefix = path.join(".");
         } else {
             p.key_value(&current, 0)?;
             p.last_key.clear();
@@ -52,9 +59,9 @@ pub fn decode(text: &str) -> Result<Map, YamlError> {
             Some(b'\n') => {}
             Some(b'\r') if p.s.get(p.i + 1) == Some(&b'\n') => {}
             Some(_) => {
-                let c = p.text[p.i..].chars().next().unwrap_or(' ');
+                let c = quote_rune(p.text[p.i..].chars().next().unwrap_or(' '));
                 return Err(p.err(&format!(
-                    "expected a top-level item to end with a newline, comment, or EOF, but got {c:?} instead"
+                    "expected a top-level item to end with a newline, comment, or EOF, but got {c} instead"
                 )));
             }
         }
@@ -189,7 +196,7 @@ impl Parser<'_> {
                 }
                 Some(_) => {
                     return Err(self.err(&format!(
-                        "key {:?} has already been defined",
+                        "Key '{}' has already been defined.",
                         path.join(".")
                     )));
                 }
@@ -201,7 +208,11 @@ impl Parser<'_> {
 
     fn key_value(&mut self, table: &Map, depth: usize) -> Result<(), YamlError> {
         let path = self.key_path()?;
-        self.last_key = path.join(".");
+        self.last_key = if self.key_prefix.is_empty() {
+            path.join(".")
+        } else {
+            format!("{}.{}", self.key_prefix, path.join("."))
+        };
         self.ws();
         if self.s.get(self.i) != Some(&b'=') {
             return Err(match self.s.get(self.i) {
@@ -228,7 +239,7 @@ impl Parser<'_> {
         if m.contains_key(last) {
             return Err(self.err(&format!(
                 "Key '{}' has already been defined.",
-                self.last_key
+                path.join(".")
             )));
         }
         m.insert(last.clone(), v);
@@ -435,7 +446,12 @@ impl Parser<'_> {
                     return Ok(Value::list(items));
                 }
                 None => return Err(self.err("unexpected EOF; expected ']'")),
-                Some(_) => return Err(self.err("expected a comma (',') or array terminator (']')")),
+                Some(_) => {
+                    let got = quote_rune(self.text[self.i..].chars().next().unwrap_or(' '));
+                    return Err(self.err(&format!(
+                        "expected a comma (',') or array terminator (']'), but got {got}"
+                    )));
+                }
             }
         }
     }
@@ -448,19 +464,33 @@ impl Parser<'_> {
             self.i += 1;
             return Ok(Value::Map(table));
         }
+        let outer = std::mem::replace(&mut self.key_prefix, self.last_key.clone());
+        let r = self.inline_entries(&table, depth);
+        self.key_prefix = outer;
+        r.map(|()| Value::Map(table))
+    }
+
+    fn inline_entries(&mut self, table: &Map, depth: usize) -> Result<(), YamlError> {
         loop {
             self.ws();
-            self.key_value(&table, depth + 1)?;
+            self.key_value(table, depth + 1)?;
             self.ws();
             match self.s.get(self.i) {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    return Ok(Value::Map(table));
+                    return Ok(());
                 }
-                None => return Err(self.err("unexpected EOF; expected '}'")),
+                None => {
+                    return Err(self.err(
+                        "expected a comma or an inline table terminator '}', but got end of file instead",
+                    ));
+                }
                 Some(_) => {
-                    return Err(self.err("expected a comma or an inline table terminator '}'"));
+                    let got = quote_rune(self.text[self.i..].chars().next().unwrap_or(' '));
+                    return Err(self.err(&format!(
+                        "expected a comma or an inline table terminator '}}', but got {got} instead"
+                    )));
                 }
             }
         }
@@ -492,8 +522,10 @@ impl Parser<'_> {
             "nan" | "+nan" | "-nan" => return Ok(Value::Float(f64::NAN)),
             _ => {}
         }
-        if let Some(v) = integer(raw) {
-            return Ok(Value::Int64(v));
+        match integer(raw) {
+            Some(Ok(v)) => return Ok(Value::Int64(v)),
+            Some(Err(msg)) => return Err(self.err(&msg)),
+            None => {}
         }
         if let Some(f) = float(raw) {
             return Ok(Value::Float(f));
@@ -516,20 +548,51 @@ fn underscores_ok(digits: &str, radix: u32) -> bool {
         && digits.chars().all(|c| c == '_' || c.is_digit(radix))
 }
 
-fn integer(raw: &str) -> Option<i64> {
+/// An integer: `None` when `raw` is not integer-shaped, `Some(Err)` with BurntSushi's
+/// message when it is but is invalid.
+fn integer(raw: &str) -> Option<Result<i64, String>> {
     for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
         if let Some(d) = raw.strip_prefix(prefix) {
             if !underscores_ok(d, radix) {
                 return None;
             }
-            return i64::from_str_radix(&d.replace('_', ""), radix).ok();
+            return Some(
+                i64::from_str_radix(&d.replace('_', ""), radix)
+                    .map_err(|_| format!("{raw} is out of range for int64")),
+            );
         }
     }
     let body = raw.strip_prefix(['+', '-']).unwrap_or(raw);
-    if !underscores_ok(body, 10) || (body.len() > 1 && body.starts_with('0')) {
+    if body.is_empty() || !body.chars().all(|c| c == '_' || c.is_ascii_digit()) {
         return None;
     }
-    raw.replace('_', "").parse().ok()
+    if !underscores_ok(body, 10) {
+        return Some(Err(format!(
+            "Invalid integer {raw:?}: underscores must be surrounded by digits"
+        )));
+    }
+    if body.len() > 1 && body.starts_with('0') {
+        return Some(Err(format!(
+            "Invalid integer {raw:?}: cannot have leading zeroes"
+        )));
+    }
+    Some(
+        raw.replace('_', "")
+            .parse()
+            .map_err(|_| format!("{raw} is out of range for int64")),
+    )
+}
+
+/// Go's `%q` of a rune.
+fn quote_rune(c: char) -> String {
+    match c {
+        '\'' => "'\\''".into(),
+        '\0' => "'\\x00'".into(),
+        c => {
+            let q = format!("{:?}", c.to_string());
+            format!("'{}'", &q[1..q.len() - 1])
+        }
+    }
 }
 
 fn float(raw: &str) -> Option<f64> {
