@@ -90,9 +90,7 @@ fn trim_newline(mut s: String) -> String {
 
 /// `yaml.Marshal` through sigs.k8s.io/yaml, final newline trimmed as Helm does.
 fn to_yaml(v: &Value) -> Result<String, String> {
-    yaml::to_yaml(v)
-        .map(trim_newline)
-        .map_err(|e| format!("error marshaling into JSON: {}", e.message))
+    yaml::to_yaml(v).map(trim_newline).map_err(|e| e.message)
 }
 
 fn json(v: &Value, style: JsonStyle) -> Result<String, String> {

@@ -604,7 +604,8 @@ fn too_deep() -> YamlError {
 }
 
 /// go-yaml's key order: runs of digits compare as numbers, letters sort after non-letters.
-pub(crate) fn natural_key_cmp(a: &str, b: &str) -> Ordering {
+/// Keys are given as characters (sorting converts each key once, not per comparison).
+pub(crate) fn natural_key_cmp(a: &[char], b: &[char]) -> Ordering {
     if natural_less(a, b) {
         Ordering::Less
     } else if natural_less(b, a) {
@@ -618,9 +619,7 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
 }
 
-fn natural_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
+fn natural_less(ar: &[char], br: &[char]) -> bool {
     for i in 0..ar.len().min(br.len()) {
         if ar[i] == br[i] {
             continue;

@@ -133,6 +133,8 @@ fn merge_maps(into: &mut MapEntries, from: MapEntries) {
 }
 
 /// `toYaml`: go-yaml's emitter output (trailing newline included, as `yaml.Marshal` gives).
+/// Errors read like sigs.k8s.io/yaml's (`error marshaling into JSON: …`,
+/// `error converting JSON to YAML: …`).
 pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
     let node = node::to_node(v, node::NodeMode::JsonRoundTrip, 0)?;
     emit::emit_document(

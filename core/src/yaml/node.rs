@@ -42,7 +42,9 @@ fn error(message: String) -> YamlError {
 /// Builds the node tree for `v`.
 pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, YamlError> {
     if depth > super::load::MAX_DEPTH + 1 {
-        return Err(error("yaml: exceeded max depth".into()));
+        return Err(error(
+            "error marshaling into JSON: json: exceeded max depth".into(),
+        ));
     }
     Ok(match v {
         Value::Nil => YNode::Scalar("null".into()),
@@ -67,7 +69,10 @@ pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, 
         Value::Object(o) => match o.marshal_json().or_else(|| o.as_value()) {
             Some(inner) => to_node(&inner, mode, depth + 1)?,
             None => {
-                return Err(error(format!("json: unsupported type: {}", o.type_name())));
+                return Err(error(format!(
+                    "error marshaling into JSON: json: unsupported type: {}",
+                    o.type_name()
+                )));
             }
         },
     })
@@ -87,15 +92,23 @@ fn map_node(m: &Map, mode: NodeMode, depth: usize) -> Result<YNode, YamlError> {
         let key = match mode {
             // A line break in a key cannot be read back as a simple key.
             NodeMode::JsonRoundTrip if k.contains('\u{85}') => {
-                return Err(error("yaml: could not find expected ':'".into()));
+                return Err(error(
+                    "error converting JSON to YAML: yaml: could not find expected ':'".into(),
+                ));
             }
             NodeMode::JsonRoundTrip => round_trip_string(k)?,
             NodeMode::Direct => k.clone(),
         };
-        entries.push((key, to_node(item, mode, depth + 1)?));
+        entries.push((
+            key.chars().collect::<Vec<char>>(),
+            key,
+            to_node(item, mode, depth + 1)?,
+        ));
     }
     entries.sort_by(|a, b| natural_key_cmp(&a.0, &b.0));
-    Ok(YNode::Map(entries))
+    Ok(YNode::Map(
+        entries.into_iter().map(|(_, k, v)| (k, v)).collect(),
+    ))
 }
 
 /// A string after encoding/json wrote it and go-yaml read it back: characters YAML
@@ -108,7 +121,9 @@ fn round_trip_string(s: &str) -> Result<String, YamlError> {
         .chars()
         .all(|c| (c as u32) < 0x20 || super::load::is_yaml_char(c))
     {
-        return Err(error("yaml: control characters are not allowed".into()));
+        return Err(error(
+            "error converting JSON to YAML: yaml: control characters are not allowed".into(),
+        ));
     }
     if !s.contains('\u{85}') {
         return Ok(s.to_string());
@@ -155,7 +170,7 @@ fn float_text(f: f64, mode: NodeMode) -> Result<String, YamlError> {
         NodeMode::JsonRoundTrip => {
             if !f.is_finite() {
                 return Err(error(format!(
-                    "json: unsupported value: {}",
+                    "error marshaling into JSON: json: unsupported value: {}",
                     format_g_shortest(f)
                 )));
             }
@@ -189,7 +204,7 @@ mod tests {
         assert_eq!(string_node("a\u{85}\u{85}b"), "a\nb");
         assert_eq!(
             string_node("a\u{7f}"),
-            "yaml: control characters are not allowed"
+            "error converting JSON to YAML: yaml: control characters are not allowed"
         );
         assert_eq!(string_node("plain"), "plain");
         assert_eq!(string_node("bell\u{7}"), "bell\u{7}");
