@@ -38,9 +38,8 @@ pub fn register(r: &mut Registry) {
     r.add("mustToPrettyJson", &[Any], None, |_, a| {
         must_json(&a[0], PRETTY)
     });
-    r.add("toRawJson", &[Any], None, |_, a| {
-        Ok(Value::string(json(&a[0], RAW).unwrap_or_default()))
-    });
+    // Unlike its siblings, Sprig's toRawJson panics on a marshalling error.
+    r.add("toRawJson", &[Any], None, |_, a| must_json(&a[0], RAW));
     r.add("mustToRawJson", &[Any], None, |_, a| must_json(&a[0], RAW));
     r.add("fromJson", &[Str], None, from_json);
     r.add("fromJsonArray", &[Str], None, from_json_array);

@@ -39,6 +39,13 @@ enum Kind {
 fn kind(v: &Value) -> Result<Kind, YamlError> {
     Ok(match resolve(v) {
         Value::Nil => Kind::Nil,
+        Value::Object(o) if o.type_name() != "time.Time" => {
+            return Err(YamlError {
+                message: format!("unsupported type: {}", o.type_name()),
+                line: None,
+                column: None,
+            });
+        }
         Value::Map(_) => Kind::Table,
         Value::List(l) => {
             if l.items.is_empty() {
@@ -159,7 +166,11 @@ impl Encoder {
                 Ok(())
             }
             Value::Object(o) if o.type_name() != "time.Time" => Err(YamlError {
-                message: format!("toml: unsupported type: {}", o.type_name()),
+                message: format!(
+                    "unsupported type for key '{}': {}",
+                    key_path(key),
+                    o.type_name()
+                ),
                 line: None,
                 column: None,
             }),
@@ -288,7 +299,7 @@ impl Encoder {
             },
             Value::Object(o) => {
                 return Err(YamlError {
-                    message: format!("toml: unexpected type: {}", o.type_name()),
+                    message: format!("unsupported type: {}", o.type_name()),
                     line: None,
                     column: None,
                 });
