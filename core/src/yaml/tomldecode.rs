@@ -1,9 +1,12 @@
 //! Reading TOML for `fromToml` into the values BurntSushi/toml gives `map[string]interface{}`:
 //! integers are int64, floats float64, arrays `[]interface{}`, tables maps. Datetimes
-//! become their Go `time.Time` text. Errors read `toml: line N (last key "k"): …`.
+//! become `time.Time` values. Errors read `toml: line N (last key "k"): …`.
+
+use std::rc::Rc;
 
 use super::YamlError;
 use super::load::MAX_DEPTH;
+use crate::funcs::dates::{GoTime, Location, TimeObject};
 use crate::value::{Map, Value};
 
 struct Parser<'a> {
@@ -531,7 +534,7 @@ impl Parser<'_> {
             return Ok(Value::Float(f));
         }
         if let Some(t) = datetime(raw) {
-            return Ok(Value::string(t));
+            return Ok(t);
         }
         if raw.is_empty() {
             return Err(self.err("unexpected EOF; expected value"));
@@ -624,56 +627,87 @@ fn float(raw: &str) -> Option<f64> {
     raw.replace('_', "").parse().ok()
 }
 
-/// A TOML datetime, local date or local time as Go prints the `time.Time` BurntSushi
-/// returns (local values carry the zone names `datetime-local`, `date-local`, `time-local`).
-fn datetime(raw: &str) -> Option<String> {
+/// A TOML datetime, local date or local time as the `time.Time` BurntSushi returns (local
+/// values carry the zone names `datetime-local`, `date-local`, `time-local`).
+fn datetime(raw: &str) -> Option<Value> {
     let b = raw.as_bytes();
+    let digits = |t: &[u8]| t.iter().all(u8::is_ascii_digit);
     let is_time = |t: &[u8]| {
         t.len() >= 8
-            && t[0..2].iter().all(u8::is_ascii_digit)
+            && digits(&t[0..2])
             && t[2] == b':'
-            && t[3..5].iter().all(u8::is_ascii_digit)
+            && digits(&t[3..5])
             && t[5] == b':'
-            && t[6..8].iter().all(u8::is_ascii_digit)
+            && digits(&t[6..8])
+    };
+    let num = |s: &str| s.parse::<i64>().ok();
+    let local = |name: &str| Location::Fixed {
+        name: Rc::from(name),
+        offset: 0,
     };
     if is_time(b) {
-        let (time, zone) = split_time(raw)?;
-        return zone
-            .is_empty()
-            .then(|| format!("0000-01-01 {time} +0000 time-local"));
+        let (h, mi, sec, nsec, zone) = split_time(raw)?;
+        if !zone.is_empty() {
+            return None;
+        }
+        return Some(TimeObject::value(GoTime::date(
+            0,
+            1,
+            1,
+            h,
+            mi,
+            sec,
+            nsec,
+            local("time-local"),
+        )));
     }
     let date_ok = b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
+        && digits(&b[..4])
         && b[4] == b'-'
-        && b[5..7].iter().all(u8::is_ascii_digit)
+        && digits(&b[5..7])
         && b[7] == b'-'
-        && b[8..10].iter().all(u8::is_ascii_digit);
+        && digits(&b[8..10]);
     if !date_ok {
         return None;
     }
-    let date = &raw[..10];
+    let (y, m, d) = (num(&raw[..4])?, num(&raw[5..7])?, num(&raw[8..10])?);
     if b.len() == 10 {
-        return Some(format!("{date} 00:00:00 +0000 date-local"));
+        return Some(TimeObject::value(GoTime::date(
+            y,
+            m,
+            d,
+            0,
+            0,
+            0,
+            0,
+            local("date-local"),
+        )));
     }
     if !matches!(b[10], b'T' | b't' | b' ') || !is_time(&b[11..]) {
         return None;
     }
-    let (time, zone) = split_time(&raw[11..])?;
-    let zone = match zone {
-        "" => "+0000 datetime-local".to_string(),
-        "Z" | "z" => "+0000 UTC".to_string(),
+    let (h, mi, sec, nsec, zone) = split_time(&raw[11..])?;
+    let loc = match zone {
+        "" => local("datetime-local"),
+        "Z" | "z" => Location::Utc,
         z if z.len() == 6 && matches!(z.as_bytes()[0], b'+' | b'-') && z.as_bytes()[3] == b':' => {
-            let compact = format!("{}{}", &z[..3], &z[4..]);
-            format!("{compact} {compact}")
+            let hours = num(&z[1..3])?;
+            let minutes = num(&z[4..6])?;
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            Location::Fixed {
+                name: Rc::from(format!("{}{}", &z[..3], &z[4..])),
+                offset: (sign * (hours * 3600 + minutes * 60)) as i32,
+            }
         }
         _ => return None,
     };
-    Some(format!("{date} {time} {zone}"))
+    Some(TimeObject::value(GoTime::date(
+        y, m, d, h, mi, sec, nsec, loc,
+    )))
 }
 
-/// Splits `HH:MM:SS[.frac]ZONE` into Go's printing of the time (fraction without
-/// trailing zeros) and the zone text.
-fn split_time(t: &str) -> Option<(String, &str)> {
+/// Splits `HH:MM:SS[.frac]ZONE` into hours, minutes, seconds, nanoseconds and the zone.
+fn split_time(t: &str) -> Option<(i64, i64, i64, i64, &str)> {
     let mut end = 8;
     let b = t.as_bytes();
     if b.get(8) == Some(&b'.') {
@@ -685,9 +719,13 @@ fn split_time(t: &str) -> Option<(String, &str)> {
             return None;
         }
     }
-    let frac = t[8..end].trim_end_matches('0');
-    let frac = if frac == "." { "" } else { frac };
-    Some((format!("{}{frac}", &t[..8]), &t[end..]))
+    let frac = if end > 9 { &t[9..end] } else { "" };
+    let mut nsec = 0i64;
+    for (i, c) in frac.bytes().take(9).enumerate() {
+        nsec += i64::from(c - b'0') * 10i64.pow(8 - i as u32);
+    }
+    let field = |r: std::ops::Range<usize>| t[r].parse::<i64>().ok();
+    Some((field(0..2)?, field(3..5)?, field(6..8)?, nsec, &t[end..]))
 }
 
 #[cfg(test)]
