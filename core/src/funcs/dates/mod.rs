@@ -16,7 +16,7 @@ use crate::value::Value;
 
 pub use duration::{duration_string, parse_duration};
 pub use layout::{format, parse_in_location};
-pub use object::{NamedInt, TimeObject};
+pub use object::{DurationObject, NamedInt, TimeObject};
 pub use time::{GoTime, Location};
 
 /// Go type name of a time.
