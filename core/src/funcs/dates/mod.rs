@@ -8,6 +8,7 @@ pub(crate) mod civil;
 mod duration;
 mod layout;
 mod object;
+mod parse;
 mod time;
 
 use super::encoding::str_arg;
@@ -15,8 +16,9 @@ use super::{CallContext, FuncError, FuncResult, ParamType, Registry};
 use crate::value::Value;
 
 pub use duration::{duration_string, parse_duration};
-pub use layout::{format, parse_in_location};
+pub use layout::format;
 pub use object::{DurationObject, NamedInt, TimeObject};
+pub use parse::parse_in_location;
 pub use time::{GoTime, Location};
 
 /// Go type name of a time.
