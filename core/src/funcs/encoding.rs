@@ -362,6 +362,17 @@ mod tests {
     }
 
     #[test]
+    fn binary_decodes_keep_their_length() {
+        let env = FixedEnvironment::new(0, 7);
+        let ctx = CallContext { env: &env };
+        match b64dec(&ctx, &[Value::str("/w==")]) {
+            Ok(Value::Bytes(b)) => assert_eq!(&b[..], &[0xff]),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(call(b64dec, &[Value::str("w6k=")]), "é");
+    }
+
+    #[test]
     fn uuid_shape() {
         let u = call(uuidv4, &[]);
         assert_eq!(u.len(), 36);

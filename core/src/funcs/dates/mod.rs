@@ -291,6 +291,38 @@ mod tests {
     }
 
     #[test]
+    fn time_methods() {
+        let t = to_date_value("2006-01-02 15:04:05", "2024-03-05 07:08:39");
+        let Value::Object(o) = &t else {
+            panic!("not a time")
+        };
+        let m = |name: &str, args: &[Value]| o.call_method(name, args).map(|v| show(&v)).unwrap();
+        assert_eq!(
+            m("Round", &[Value::Int64(60_000_000_000)]),
+            "2024-03-05 07:09:00 +0000 UTC"
+        );
+        assert_eq!(
+            m("Truncate", &[Value::Int64(3_600_000_000_000)]),
+            "2024-03-05 07:00:00 +0000 UTC"
+        );
+        let earlier = to_date_value("2006", "2024");
+        assert_eq!(m("Sub", &[earlier]), "1543h8m39s");
+        assert_eq!(m("Month", &[]), "March");
+        assert_eq!(
+            m("AddDate", &[Value::Int(0), Value::Int(-1), Value::Int(0)]),
+            "2024-02-05 07:08:39 +0000 UTC"
+        );
+    }
+
+    fn show(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.to_string(),
+            Value::Object(o) => o.format_v(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn modify_and_to_date() {
         let t = to_date_value("2006-01-02 15:04:05", "2024-03-05 07:08:09");
         let m = call(date_modify, &[Value::str("+1h30m"), t.clone()]);
