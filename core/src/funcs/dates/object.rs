@@ -174,6 +174,10 @@ impl Object for DurationObject {
         Some(duration_string(self.0))
     }
 
+    fn underlying(&self) -> Option<Value> {
+        Some(Value::Int64(self.0))
+    }
+
     fn marshal_json(&self) -> Option<Value> {
         Some(Value::Int64(self.0))
     }
@@ -245,6 +249,10 @@ impl Object for NamedInt {
 
     fn format_v(&self) -> String {
         self.text.to_string()
+    }
+
+    fn underlying(&self) -> Option<Value> {
+        Some(Value::Int(self.value))
     }
 
     fn marshal_json(&self) -> Option<Value> {
