@@ -143,7 +143,7 @@ fn include(st: &mut State<'_, '_, '_>, name: &str, data: Value) -> Result<RV, Ca
             Some(c) => c,
             None => counts.entry(name.to_string()).or_insert(0),
         };
-        if *count > INCLUDE_MAX || ctx.stack.exhausted() {
+        if *count > INCLUDE_MAX || ctx.stack.nearly_exhausted() {
             return Err(nested_reference(name));
         }
         *count += 1;
@@ -184,7 +184,7 @@ fn tpl(st: &mut State<'_, '_, '_>, text: &str, data: Value) -> Result<RV, Cause>
     let ctx = st.ctx;
     let set = tpl_trees(ctx, text)
         .map_err(|e| Cause::Plain(format!("cannot parse template {}: {e}", go_quote(text))))?;
-    if ctx.stack.exhausted() {
+    if ctx.stack.nearly_exhausted() {
         return Err(Cause::Plain(format!(
             "error during tpl function execution for {}: exceeded maximum template depth",
             go_quote(text)
