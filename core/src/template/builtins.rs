@@ -344,13 +344,16 @@ fn incompatible(a: &Value, b: &Value) -> String {
 }
 
 fn eq(arg1: &RV, rest: &[RV]) -> Result<bool, String> {
-    let a = &arg1.v;
+    let a_named = &arg1.v;
+    let a_under = underlying(a_named);
+    let a = a_under.as_ref();
     if rest.is_empty() {
         return Err("missing argument for comparison".into());
     }
     let k1 = basic_kind(a);
     for arg in rest {
-        let b = &arg.v;
+        let b_under = underlying(&arg.v);
+        let b = b_under.as_ref();
         let k2 = basic_kind(b);
         let truth = if k1 != k2 {
             match (k1, k2) {
@@ -358,7 +361,7 @@ fn eq(arg1: &RV, rest: &[RV]) -> Result<bool, String> {
                 (Kind::Uint, Kind::Int) => int_of(b) >= 0 && uint_of(a) == int_of(b) as u64,
                 _ => {
                     if !a.is_nil() && !b.is_nil() {
-                        return Err(incompatible(a, b));
+                        return Err(incompatible(a_named, &arg.v));
                     }
                     false
                 }
@@ -409,7 +412,8 @@ fn compare_other(a: &Value, b: &Value) -> Result<bool, String> {
 }
 
 fn lt(arg1: &RV, arg2: &RV) -> Result<bool, String> {
-    let (a, b) = (&arg1.v, &arg2.v);
+    let (a_under, b_under) = (underlying(&arg1.v), underlying(&arg2.v));
+    let (a, b) = (a_under.as_ref(), b_under.as_ref());
     let k1 = basic_kind(a);
     if k1 == Kind::Invalid {
         return Err("invalid type for comparison".into());
@@ -422,7 +426,7 @@ fn lt(arg1: &RV, arg2: &RV) -> Result<bool, String> {
         return match (k1, k2) {
             (Kind::Int, Kind::Uint) => Ok(int_of(a) < 0 || (int_of(a) as u64) < uint_of(b)),
             (Kind::Uint, Kind::Int) => Ok(int_of(b) >= 0 && uint_of(a) < int_of(b) as u64),
-            _ => Err(incompatible(a, b)),
+            _ => Err(incompatible(&arg1.v, &arg2.v)),
         };
     }
     match k1 {

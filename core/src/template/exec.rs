@@ -775,11 +775,16 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
     }
 }
 
-/// The map or slice under a Go named type Helm exposes as an object (`engine.files`,
-/// `common.VersionSet`): what `range`, `len`, `index` and truth tests see.
+/// The map, slice or basic value under a Go named type exposed as an object
+/// (`engine.files`, `common.VersionSet`, `time.Month`): what `range`, `len`, `index`,
+/// comparisons and truth tests see.
 pub fn underlying(v: &Value) -> std::borrow::Cow<'_, Value> {
     match v {
         Value::Object(o) if matches!(o.kind(), "map" | "slice") => match o.as_value() {
+            Some(u) => std::borrow::Cow::Owned(u),
+            None => std::borrow::Cow::Borrowed(v),
+        },
+        Value::Object(o) => match o.underlying() {
             Some(u) => std::borrow::Cow::Owned(u),
             None => std::borrow::Cow::Borrowed(v),
         },
