@@ -78,6 +78,10 @@ fn get(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
 }
 
 fn set(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
+    // A literal `nil` converts to a nil Go map, which cannot be written.
+    if args[0].is_nil() {
+        return Err(FuncError::new("assignment to entry in nil map"));
+    }
     let m = map_arg(&args[0]);
     m.insert(str_arg(&args[1]), args[2].clone());
     Ok(Value::Map(m))
@@ -216,6 +220,7 @@ mod tests {
         call(unset, &[d.clone(), s("a")]).unwrap();
         assert!(!m.contains_key("a"));
         assert_eq!(call(get, &[d, s("zz")]).unwrap().as_str(), Some(""));
+        assert!(call(set, &[Value::Nil, s("k"), Value::Int(1)]).is_err());
     }
 
     #[test]
