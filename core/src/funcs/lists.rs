@@ -74,6 +74,11 @@ fn elements<'a>(v: &'a Value, msg: impl Fn(&str) -> String) -> Result<Cow<'a, [V
             b.iter().map(|x| Value::Uint(u64::from(*x))).collect(),
         )),
         Value::Nil => Err(FuncError::new(NIL_DEREFERENCE)),
+        // Named slice types (`common.VersionSet`) are slices to reflection.
+        Value::Object(o) => match o.as_value() {
+            Some(Value::List(l)) => Ok(Cow::Owned(l.items.clone())),
+            _ => Err(FuncError::new(msg(o.kind()))),
+        },
         other => Err(FuncError::new(msg(other.go_kind()))),
     }
 }
@@ -368,6 +373,38 @@ mod tests {
             "Cannot concat type string as list"
         );
         assert!(!call(has, &[Value::Int(1), Value::Nil]).unwrap().truthy());
+    }
+
+    /// A named slice type, like `common.VersionSet`.
+    struct Names(Vec<&'static str>);
+
+    impl crate::value::Object for Names {
+        fn type_name(&self) -> &str {
+            "common.VersionSet"
+        }
+        fn kind(&self) -> &str {
+            "slice"
+        }
+        fn format_v(&self) -> String {
+            format!("{:?}", self.0)
+        }
+        fn as_value(&self) -> Option<Value> {
+            let items = self.0.iter().map(|s| Value::str(s)).collect();
+            Some(Value::typed_list(ListKind::String, items))
+        }
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    }
+
+    #[test]
+    fn named_slice_types_are_lists() {
+        let names = Value::Object(std::rc::Rc::new(Names(vec!["apps/v1", "v1"])));
+        let found = call(has, &[Value::str("v1"), names.clone()]).unwrap();
+        assert!(found.truthy());
+        assert!(!crate::funcs::misc::is_empty(&names));
+        let empty = Value::Object(std::rc::Rc::new(Names(vec![])));
+        assert!(crate::funcs::misc::is_empty(&empty));
     }
 
     #[test]
