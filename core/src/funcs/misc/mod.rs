@@ -11,7 +11,6 @@ use crate::value::Value;
 use ParamType::{Any, Bool, String};
 
 pub fn register(r: &mut Registry) {
-    r.add("hello", &[], None, |_, _| Ok(Value::str("Hello!")));
     r.add("default", &[Any], Some(Any), default);
     r.add("empty", &[Any], None, |_, a| {
         Ok(Value::Bool(is_empty(&a[0])))
