@@ -55,6 +55,8 @@ pub enum ListKind {
     String,
     /// `[]int`
     Int,
+    /// `[][]interface {}` (Sprig's `chunk`)
+    AnyList,
 }
 
 impl ListKind {
@@ -64,6 +66,7 @@ impl ListKind {
             ListKind::Any => "[]interface {}",
             ListKind::String => "[]string",
             ListKind::Int => "[]int",
+            ListKind::AnyList => "[][]interface {}",
         }
     }
 }

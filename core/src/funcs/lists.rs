@@ -229,7 +229,7 @@ fn chunk(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
         }
         out.push(Value::list(group));
     }
-    Ok(Value::list(out))
+    Ok(Value::typed_list(ListKind::AnyList, out))
 }
 
 fn concat(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
@@ -433,6 +433,7 @@ mod tests {
     #[test]
     fn chunking() {
         let r = call(chunk, &[Value::Int(2), ints(&[1, 2, 3, 4, 5])]).unwrap();
+        assert_eq!(r.go_type(), "[][]interface {}");
         let groups: Vec<Vec<i64>> = r.as_list().unwrap().iter().map(as_ints).collect();
         assert_eq!(groups, vec![vec![1, 2], vec![3, 4], vec![5]]);
         let r = call(chunk, &[Value::Int(2), ints(&[])]).unwrap();
