@@ -462,7 +462,8 @@ fn translate_class(chars: &[char], start: usize) -> Result<(String, usize), Synt
         first = false;
         if c == '[' && chars.get(i + 1) == Some(&':') {
             let rest: String = chars[i..].iter().collect();
-            if let Some(end) = rest.find(":]") {
+            // Go looks for the closing `:]` after the opening `[:`.
+            if let Some(end) = rest[2..].find(":]").map(|e| e + 2) {
                 let name = rest[2..end].trim_start_matches('^');
                 const NAMES: [&str; 14] = [
                     "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
@@ -590,6 +591,8 @@ mod tests {
         );
         assert!(translate("a*?").is_ok());
         assert!(translate("(?x)a").is_err());
+        assert_eq!(t("[[:]"), r"[\[:]");
+        assert!(translate("[[:]a:]]").is_err());
         let dup = translate("(?P<n>a)(b)(?P<n>c)").unwrap();
         assert_eq!(dup.pattern, "(a)(b)(c)");
         assert_eq!(dup.group_names[3].as_deref(), Some("n"));
