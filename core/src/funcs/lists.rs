@@ -251,12 +251,12 @@ fn int_arg(v: &Value) -> i64 {
 fn until(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let count = int_arg(&args[0]);
     let step = if count < 0 { -1 } else { 1 };
-    Ok(int_list(&steps(0, count, step)))
+    Ok(int_list(&steps(0, count, step)?))
 }
 
 fn until_step(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let (start, stop, step) = (int_arg(&args[0]), int_arg(&args[1]), int_arg(&args[2]));
-    Ok(int_list(&steps(start, stop, step)))
+    Ok(int_list(&steps(start, stop, step)?))
 }
 
 fn int_list(values: &[i64]) -> Value {
@@ -266,35 +266,29 @@ fn int_list(values: &[i64]) -> Value {
     )
 }
 
+/// The longest range `until`, `untilStep` and `seq` build. Go would try any length and
+/// run out of memory; a pure core must not, and no chart needs millions of numbers.
+const MAX_RANGE: i128 = 1 << 22;
+
 /// Sprig's `untilStep`: from `start` towards `stop` (exclusive) by `step`; empty when
 /// the step is zero or points the wrong way.
-fn steps(start: i64, stop: i64, step: i64) -> Vec<i64> {
-    let mut out = Vec::new();
-    let mut i = start;
-    if stop < start {
-        if step >= 0 {
-            return out;
-        }
-        while i > stop {
-            out.push(i);
-            match i.checked_add(step) {
-                Some(next) => i = next,
-                None => break,
-            }
-        }
-    } else {
-        if step <= 0 {
-            return out;
-        }
-        while i < stop {
-            out.push(i);
-            match i.checked_add(step) {
-                Some(next) => i = next,
-                None => break,
-            }
-        }
+fn steps(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncError> {
+    let ascending = stop >= start;
+    if (ascending && step <= 0) || (!ascending && step >= 0) {
+        return Ok(Vec::new());
     }
-    out
+    let span = (i128::from(stop) - i128::from(start)).abs();
+    let stride = i128::from(step).abs();
+    let count = (span + stride - 1) / stride;
+    if count > MAX_RANGE {
+        return Err(FuncError::new(format!(
+            "range of {count} numbers is longer than the supported {MAX_RANGE}"
+        )));
+    }
+    let out = (0..count)
+        .map(|k| (i128::from(start) + k * i128::from(step)) as i64)
+        .collect();
+    Ok(out)
 }
 
 /// `seq` like the Unix tool, returned as a space-separated *string*:
@@ -304,11 +298,11 @@ fn seq(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let numbers = match p.as_slice() {
         [end] => {
             let inc = if *end < 1 { -1 } else { 1 };
-            steps(1, end.wrapping_add(inc), inc)
+            steps(1, end.wrapping_add(inc), inc)?
         }
         [start, end] => {
             let inc = if end < start { -1 } else { 1 };
-            steps(*start, end.wrapping_add(inc), inc)
+            steps(*start, end.wrapping_add(inc), inc)?
         }
         [start, step, end] => {
             let mut inc = 1;
@@ -318,7 +312,7 @@ fn seq(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
                     return Ok(Value::str(""));
                 }
             }
-            steps(*start, end.wrapping_add(inc), *step)
+            steps(*start, end.wrapping_add(inc), *step)?
         }
         _ => Vec::new(),
     };
@@ -448,11 +442,15 @@ mod tests {
 
     #[test]
     fn ranges_and_seq() {
-        assert_eq!(steps(0, 10, 3), [0, 3, 6, 9]);
-        assert_eq!(steps(10, 0, -3), [10, 7, 4, 1]);
-        assert!(steps(0, 10, 0).is_empty());
-        assert!(steps(0, 10, -1).is_empty());
-        assert_eq!(steps(i64::MAX - 1, i64::MAX, 5), [i64::MAX - 1]);
+        let st = |a, b, c| steps(a, b, c).unwrap();
+        assert_eq!(st(0, 10, 3), [0, 3, 6, 9]);
+        assert_eq!(st(10, 0, -3), [10, 7, 4, 1]);
+        assert!(st(0, 10, 0).is_empty());
+        assert!(st(0, 10, -1).is_empty());
+        assert!(st(3, 3, 1).is_empty());
+        assert_eq!(st(i64::MAX - 1, i64::MAX, 5), [i64::MAX - 1]);
+        assert_eq!(st(i64::MIN + 1, i64::MIN, -5), [i64::MIN + 1]);
+        assert!(steps(0, i64::MAX, 1).is_err());
         let s = |args: &[i64]| {
             let vals: Vec<Value> = args.iter().map(|i| Value::Int(*i)).collect();
             call(seq, &vals).unwrap().as_str().unwrap().to_string()
