@@ -90,6 +90,63 @@ fn is_strict_semver(v: &str) -> bool {
     parts.len() == 3 && parts.iter().all(|p| p.len() == 1 || !p.starts_with('0'))
 }
 
+const METADATA_FIELDS: &[&str] = &[
+    "name",
+    "home",
+    "sources",
+    "version",
+    "description",
+    "keywords",
+    "maintainers",
+    "icon",
+    "apiVersion",
+    "condition",
+    "tags",
+    "appVersion",
+    "deprecated",
+    "annotations",
+    "kubeVersion",
+    "dependencies",
+    "type",
+];
+const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
+const DEPENDENCY_FIELDS: &[&str] = &[
+    "name",
+    "version",
+    "repository",
+    "condition",
+    "tags",
+    "enabled",
+    "import-values",
+    "alias",
+];
+
+/// The first field Go's strict JSON decoding of Chart.yaml rejects (keys in sorted
+/// order, nested maintainers and dependencies included; names match case-insensitively).
+fn unknown_field(doc: &Value) -> Option<String> {
+    fn check(m: &Map, known: &[&str]) -> Option<String> {
+        for (k, v) in m.entries() {
+            if !known.iter().any(|f| f.eq_ignore_ascii_case(&k)) {
+                return Some(k);
+            }
+            let nested = match k.to_ascii_lowercase().as_str() {
+                "maintainers" => MAINTAINER_FIELDS,
+                "dependencies" => DEPENDENCY_FIELDS,
+                _ => continue,
+            };
+            if let Some(items) = v.as_list() {
+                for item in items {
+                    if let Some(f) = item.as_map().and_then(|im| check(im, nested)) {
+                        return Some(f);
+                    }
+                }
+            }
+        }
+        None
+    }
+    check(doc.as_map()?, METADATA_FIELDS)
+}
+
 fn chartfile_rules(l: &mut Linter, dir: &Path) {
     let file = "Chart.yaml";
     let path = dir.join(file);
@@ -123,6 +180,11 @@ fn chartfile_rules(l: &mut Linter, dir: &Path) {
             return;
         }
     };
+    l.rule(Severity::Warning, file, unknown_field(&doc).map(|f| {
+        format!(
+            "failed to strictly parse chart metadata file\n\terror unmarshaling JSON: while decoding JSON: json: unknown field {f:?}"
+        )
+    }));
     let get = |k: &str| doc.as_map().and_then(|m| m.get(k));
     let get_str = |k: &str| match get(k) {
         Some(Value::String(s)) => s.to_string(),
@@ -286,7 +348,9 @@ fn values_rules(l: &mut Linter, dir: &Path, overrides: &Map, skip_schema: bool) 
     chart.metadata.name = "values".into();
     chart.schema = Some(schema);
     if let Err(e) = values::validate_schema(&chart, &merged) {
-        l.rule(Severity::Error, file, Some(e.message));
+        // A single schema's error, without the per-chart heading.
+        let msg = e.message.strip_prefix("values:\n").unwrap_or(&e.message);
+        l.rule(Severity::Error, file, Some(msg.to_string()));
     }
 }
 
