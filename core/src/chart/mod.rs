@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use crate::value::{Map, Value};
 
-pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, load_archive};
+pub use archive::{
+    MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, archive_files, load_archive,
+};
 pub use metadata::{is_valid_semver, metadata_value};
 
 /// A loaded chart and, recursively, its dependencies from `charts/`.

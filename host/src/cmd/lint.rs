@@ -563,14 +563,59 @@ pub struct LintOptions<'a> {
     pub quiet: bool,
 }
 
-/// Lints one chart directory; `Err` when the chart cannot be checked at all.
+/// Unpacks a chart archive into a fresh temporary directory (as Helm's lint does) and
+/// returns the directory holding the chart.
+fn expand_archive(path: &str) -> Result<std::path::PathBuf, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("unable to open tarball: {e}"))?;
+    let files = capstan_core::chart::archive_files(&bytes)
+        .map_err(|e| format!("unable to extract tarball: {e}"))?;
+    let mut n = 0u32;
+    let base = loop {
+        let candidate =
+            std::env::temp_dir().join(format!("capstan-lint-{}-{n}", std::process::id()));
+        if std::fs::create_dir(&candidate).is_ok() {
+            break candidate;
+        }
+        n += 1;
+        if n > 1000 {
+            return Err("unable to create temp dir to extract tarball".into());
+        }
+    };
+    let dir = base.join("chart");
+    for (name, data) in files {
+        let file = dir.join(&name);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&file, data).map_err(|e| e.to_string())?;
+    }
+    Ok(dir)
+}
+
+/// Lints one chart directory or archive; `Err` when the chart cannot be checked at all.
 pub fn lint_chart(
     path: &str,
     overrides: &Map,
     opts: &LintOptions<'_>,
     env: &dyn Environment,
 ) -> Result<Vec<Message>, String> {
-    let dir = Path::new(path);
+    if path.ends_with(".tgz") || path.ends_with(".tar.gz") {
+        let dir = expand_archive(path)?;
+        let result = lint_dir(&dir, overrides, opts, env);
+        if let Some(base) = dir.parent() {
+            let _ = std::fs::remove_dir_all(base);
+        }
+        return result;
+    }
+    lint_dir(Path::new(path), overrides, opts, env)
+}
+
+fn lint_dir(
+    dir: &Path,
+    overrides: &Map,
+    opts: &LintOptions<'_>,
+    env: &dyn Environment,
+) -> Result<Vec<Message>, String> {
     if !dir.join("Chart.yaml").exists() {
         return Err(format!(
             "unable to check Chart.yaml file in chart: stat {}: no such file or directory",
