@@ -6,8 +6,7 @@ pub mod lint;
 pub mod show;
 pub mod template;
 
-use capstan_core::values::SetKind;
-use capstan_core::{Map, Value, values, yaml};
+use capstan_core::{Map, values, yaml};
 use clap::Args;
 
 /// Helm's values flags (`-f`, `--set`, `--set-string`, `--set-json`, `--set-file`,
@@ -54,55 +53,26 @@ pub fn io_msg(e: &std::io::Error) -> String {
 
 impl ValueOptions {
     /// Helm's `MergeValues`: files, then `--set-json`, `--set`, `--set-string`,
-    /// `--set-file`, `--set-literal`.
+    /// `--set-file`, `--set-literal` — the rules live in core; the host only reads files.
     pub fn merge(&self) -> Result<Map, String> {
-        let mut base = Map::new();
+        let mut files = Vec::with_capacity(self.values.len());
         for f in &self.values {
             let raw = read_input(f)?;
-            let current = yaml::parse_values(&String::from_utf8_lossy(&raw))
-                .map_err(|e| format!("failed to parse {f}: {e}"))?;
-            base = values::merge_user_values(&[base, current]);
+            files.push(
+                yaml::parse_values(&String::from_utf8_lossy(&raw))
+                    .map_err(|e| format!("failed to parse {f}: {e}"))?,
+            );
         }
-        for v in &self.set_json {
-            let t = v.trim();
-            if t.starts_with('{') {
-                let json: serde_json::Value = serde_json::from_str(t)
-                    .map_err(|_| format!("failed parsing --set-json data JSON: {v}"))?;
-                let Value::Map(m) = Value::from_json(&json) else {
-                    return Err(format!("failed parsing --set-json data JSON: {v}"));
-                };
-                base = values::merge_user_values(&[base, m]);
-            } else {
-                values::parse_set(SetKind::SetJson, v, &base)
-                    .map_err(|_| format!("failed parsing --set-json data {v}"))?;
-            }
-        }
-        for v in &self.set {
-            values::parse_set(SetKind::Set, v, &base)
-                .map_err(|e| format!("failed parsing --set data: {e}"))?;
-        }
-        for v in &self.set_string {
-            values::parse_set(SetKind::SetString, v, &base)
-                .map_err(|e| format!("failed parsing --set-string data: {e}"))?;
-        }
-        for v in &self.set_file {
-            for pair in v.split(',') {
-                let Some((key, path)) = pair.split_once('=') else {
-                    return Err(format!(
-                        "failed parsing --set-file data: key {pair:?} has no value"
-                    ));
-                };
-                let data =
-                    read_input(path).map_err(|e| format!("failed parsing --set-file data: {e}"))?;
-                let expr = format!("{key}={}", String::from_utf8_lossy(&data));
-                values::parse_set(SetKind::SetLiteral, &expr, &base)
-                    .map_err(|e| format!("failed parsing --set-file data: {e}"))?;
-            }
-        }
-        for v in &self.set_literal {
-            values::parse_set(SetKind::SetLiteral, v, &base)
-                .map_err(|e| format!("failed parsing --set-literal data: {e}"))?;
-        }
-        Ok(base)
+        let flags = values::ValueFlags {
+            files,
+            set_json: self.set_json.clone(),
+            set: self.set.clone(),
+            set_string: self.set_string.clone(),
+            set_file: self.set_file.clone(),
+            set_literal: self.set_literal.clone(),
+        };
+        let mut read =
+            |path: &str| read_input(path).map(|data| String::from_utf8_lossy(&data).into_owned());
+        values::merge_cli_values(&flags, &mut read).map_err(|e| e.to_string())
     }
 }
