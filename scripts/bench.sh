@@ -46,8 +46,10 @@ corpus)
 scale)
     "$bench" scale --reps "${SCALE_REPS:-3}" --python "$helm_py" ;;
 process)
-    echo; echo "## process: capstan template vs helm template (hyperfine, mean of runs, process start included)"; echo
-    printf '%-36s %12s %12s %9s  %s\n' case "capstan ms" "helm ms" helm/cap output
+    echo; echo "## process: capstan template vs helm template (hyperfine means, ms, process start included;"
+    echo "## cpu = user + system of the process; outputs differ only where a chart uses randomness)"; echo
+    printf '%-28s %9s %9s %8s | %9s %9s %8s  %s\n' case "cap wall" "helm wall" helm/cap \
+        "cap cpu" "helm cpu" helm/cap output
     tmp="$(mktemp -d)"
     for id in ${PROCESS_CASES:-nginx-default podinfo-default prometheus-default argo-cd-default}; do
         [ -d "$corpus/cases/$id" ] || { echo "$id: no such case"; continue; }
@@ -63,7 +65,8 @@ process)
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 c, h = r[0]["mean"] * 1e3, r[1]["mean"] * 1e3
-print(f"{sys.argv[2]:<36} {c:12.2f} {h:12.2f} {h / c:8.1f}x  {sys.argv[3]}")
+cc, hc = ((x["user"] + x["system"]) * 1e3 for x in r)
+print(f"{sys.argv[2]:<28} {c:9.1f} {h:9.1f} {h / c:7.1f}x | {cc:9.1f} {hc:9.1f} {hc / cc:7.1f}x  {sys.argv[3]}")
 PY
     done
     rm -rf "$tmp" ;;

@@ -232,7 +232,7 @@ impl Parser<'_> {
         let t = self.next_non_space();
         match t.kind {
             ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode {
-                text: t.val.into_boxed_str(),
+                text: Box::from(&*t.val),
             }))),
             ItemKind::LeftDelim => {
                 self.action_line = t.line;
@@ -414,17 +414,17 @@ impl Parser<'_> {
                     self.next_non_space();
                     pipe.decl.push(Variable {
                         pos: v.pos,
-                        ident: vec![v.val.clone()],
+                        ident: vec![v.val.to_string()],
                     });
-                    self.vars.push(v.val);
+                    self.vars.push(v.val.to_string());
                 }
-                ItemKind::Char if next.val == "," => {
+                ItemKind::Char if &*next.val == "," => {
                     self.next_non_space();
                     pipe.decl.push(Variable {
                         pos: v.pos,
-                        ident: vec![v.val.clone()],
+                        ident: vec![v.val.to_string()],
                     });
-                    self.vars.push(v.val);
+                    self.vars.push(v.val.to_string());
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             ItemKind::Variable | ItemKind::RightDelim | ItemKind::RightParen => {
@@ -575,25 +575,25 @@ impl Parser<'_> {
                 }
                 Expr::Identifier {
                     pos: t.pos,
-                    name: t.val,
+                    name: t.val.to_string(),
                 }
             }
             ItemKind::Dot => Expr::Dot(t.pos),
             ItemKind::Nil => Expr::Nil(t.pos),
             ItemKind::Variable => {
-                if !self.vars.contains(&t.val) {
+                if !self.vars.iter().any(|v| **v == *t.val) {
                     return Err(self.errorf(format!("undefined variable {}", go_quote(&t.val))));
                 }
                 Expr::Variable(Variable {
                     pos: t.pos,
-                    ident: vec![t.val],
+                    ident: vec![t.val.to_string()],
                 })
             }
             ItemKind::Field => Expr::Field {
                 pos: t.pos,
                 ident: vec![t.val[1..].to_string()],
             },
-            ItemKind::Bool => Expr::Bool(t.pos, t.val == "true"),
+            ItemKind::Bool => Expr::Bool(t.pos, &*t.val == "true"),
             ItemKind::CharConstant | ItemKind::Complex | ItemKind::Number => {
                 let n = self.number(&t)?;
                 Expr::Number(t.pos, Box::new(n))
@@ -608,7 +608,7 @@ impl Parser<'_> {
                 let s = golit::unquote(&t.val).ok_or_else(|| self.errorf("invalid syntax"))?;
                 Expr::String {
                     pos: t.pos,
-                    quoted: t.val,
+                    quoted: t.val.to_string(),
                     text: Rc::from(s),
                 }
             }
@@ -621,7 +621,7 @@ impl Parser<'_> {
 
     /// Go's `newNumber`: every reading (int, uint, float, complex) the text allows.
     fn number(&self, t: &Item) -> PResult<Number> {
-        let text = t.val.as_str();
+        let text = &*t.val;
         let mut n = Number {
             text: text.to_string(),
             int: None,

@@ -134,7 +134,8 @@ fn big_values(root: &Path, bytes: usize) -> Result<Job, String> {
         );
         i += 1;
     }
-    let vf = dir.join("big-values.yaml");
+    // Outside the chart directory: Helm refuses chart files over 5 MiB.
+    let vf = root.join(format!("values-{bytes}.yaml"));
     write(&vf, &text)?;
     Ok(job(
         format!("values-file-{}MB", bytes / 1_000_000),
