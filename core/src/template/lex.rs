@@ -2,6 +2,8 @@
 //! comments, literals), producing every token of a source up front. Lexing stops at the
 //! first error, which becomes an [`ItemKind::Error`] token carrying Go's message.
 
+use std::rc::Rc;
+
 /// A byte offset into the template source.
 pub type Pos = usize;
 
@@ -68,7 +70,7 @@ impl ItemKind {
 pub struct Item {
     pub kind: ItemKind,
     pub pos: Pos,
-    pub val: std::rc::Rc<str>,
+    pub val: Rc<str>,
     pub line: usize,
 }
 
@@ -178,7 +180,7 @@ impl Lexer<'_> {
     }
 
     fn emit(&mut self, kind: ItemKind) {
-        let val = std::rc::Rc::from(&self.input[self.start..self.pos]);
+        let val: Rc<str> = Rc::from(&self.input[self.start..self.pos]);
         self.items.push(Item {
             kind,
             pos: self.start,
@@ -202,7 +204,7 @@ impl Lexer<'_> {
         self.items.push(Item {
             kind: ItemKind::Error,
             pos: self.start,
-            val: msg.into(),
+            val: Rc::from(msg),
             line: self.start_line,
         });
         self.done = true;
@@ -234,7 +236,7 @@ impl Lexer<'_> {
             let item = Item {
                 kind: ItemKind::Text,
                 pos: self.start,
-                val: std::rc::Rc::from(text),
+                val: Rc::from(text),
                 line: self.start_line,
             };
             self.start = self.pos;
@@ -287,11 +289,16 @@ impl Lexer<'_> {
         }
         self.pos += RIGHT.len();
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.skip_spaces();
         }
         self.ignore();
         false
+    }
+
+    /// Moves past the spaces a `-}}` trim marker removes.
+    fn skip_spaces(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start_matches(is_space).len();
     }
 
     fn lex_right_delim(&mut self) -> bool {
@@ -303,8 +310,7 @@ impl Lexer<'_> {
         self.pos += RIGHT.len();
         self.emit(ItemKind::RightDelim);
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.skip_spaces();
             self.ignore();
         }
         false

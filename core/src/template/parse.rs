@@ -84,10 +84,10 @@ impl Parser<'_> {
     }
 
     fn next(&mut self) -> Item {
+        // Past the end the last item (EOF or the lexer's error) repeats, as Go's lexer
+        // keeps answering EOF.
         let i = self.idx.min(self.items.len().saturating_sub(1));
-        if self.idx < self.items.len() {
-            self.idx += 1;
-        }
+        self.idx += 1;
         self.furthest = self.furthest.max(i);
         self.items[i].clone()
     }
@@ -231,9 +231,7 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let t = self.next_non_space();
         match t.kind {
-            ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode {
-                text: Box::from(&*t.val),
-            }))),
+            ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode { text: t.val }))),
             ItemKind::LeftDelim => {
                 self.action_line = t.line;
                 let r = self.action();
@@ -621,7 +619,7 @@ impl Parser<'_> {
 
     /// Go's `newNumber`: every reading (int, uint, float, complex) the text allows.
     fn number(&self, t: &Item) -> PResult<Number> {
-        let text = &*t.val;
+        let text: &str = &t.val;
         let mut n = Number {
             text: text.to_string(),
             int: None,
@@ -642,7 +640,17 @@ impl Parser<'_> {
                 return Ok(n);
             }
             ItemKind::Complex => {
-                return Err(self.errorf(format!("illegal number syntax: {}", go_quote(text))));
+                let (re, im) = golit::parse_complex(text).ok_or_else(|| {
+                    self.errorf(format!("illegal number syntax: {}", go_quote(text)))
+                })?;
+                n.complex = Some((re, im));
+                if im == 0.0 {
+                    n.float = Some(re);
+                    if re.fract() == 0.0 {
+                        n.int = Some(re as i64);
+                    }
+                }
+                return Ok(n);
             }
             _ => {}
         }
