@@ -5,8 +5,8 @@
 #[derive(Clone, Debug)]
 struct Pattern {
     /// The pattern Go's `filepath.Match` sees (after `!`, trailing `/` and leading `/`
-    /// are stripped).
-    glob: String,
+    /// are stripped), as chars once: matching runs for every file and parent directory.
+    chars: Vec<char>,
     negate: bool,
     must_dir: bool,
     /// How a path is matched: `/x` and `a/b` match the whole path, `x` only the base name.
@@ -67,7 +67,7 @@ impl Rules {
             (glob, glob.contains('/'))
         };
         self.patterns.push(Pattern {
-            glob: glob.to_string(),
+            chars: glob.chars().collect(),
             negate,
             must_dir,
             whole_path,
@@ -82,10 +82,12 @@ impl Rules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
+        let whole: Vec<char> = path.chars().collect();
+        let base: Vec<char> = base_name(path).chars().collect();
         for p in &self.patterns {
             let matches = || {
-                let subject = if p.whole_path { path } else { base_name(path) };
-                go_match(&p.glob, subject).unwrap_or(false)
+                let subject = if p.whole_path { &whole } else { &base };
+                match_chars(&p.chars, subject).unwrap_or(false)
             };
             if p.negate {
                 if p.must_dir && !is_dir {
