@@ -1,5 +1,8 @@
 //! `capstan`: a Helm-compatible package manager for Kubernetes.
 
+mod cmd;
+
+use std::io::Write;
 use std::process::ExitCode;
 
 use capstan_core::render::ReleaseOptions;
@@ -20,9 +23,59 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Locally render templates (like `helm template`)
+    Template(Box<cmd::template::TemplateArgs>),
+    /// Show information of a chart
+    #[command(subcommand)]
+    Show(ShowCommand),
+    /// Examine a chart for possible issues
+    Lint(LintArgs),
+    /// Create a new chart with the given name
+    Create {
+        /// The chart name (or path)
+        name: String,
+    },
     /// Machine-readable answers with the same JSON as ../shared/oracle/helm_oracle.py.
     #[command(subcommand)]
     Debug(DebugCommand),
+}
+
+#[derive(Subcommand)]
+enum ShowCommand {
+    /// Show all information of the chart
+    All { chart: String },
+    /// Show the chart's definition
+    Chart { chart: String },
+    /// Show the chart's values
+    Values { chart: String },
+    /// Show the chart's README
+    Readme { chart: String },
+    /// Show the chart's CRDs
+    Crds { chart: String },
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// Chart directories
+    #[arg(default_value = ".")]
+    paths: Vec<String>,
+    #[command(flatten)]
+    values: cmd::ValueOptions,
+    /// Fail on lint warnings
+    #[arg(long)]
+    strict: bool,
+    /// Print only warnings and errors
+    #[arg(long)]
+    quiet: bool,
+    /// If set, disables JSON schema validation
+    #[arg(long = "skip-schema-validation")]
+    skip_schema_validation: bool,
+    /// Kubernetes version used for capabilities and deprecation checks
+    #[arg(long = "kube-version")]
+    kube_version: Option<String>,
+    /// Namespace scope for this request
+    #[arg(short = 'n', long = "namespace")]
+    namespace: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -83,8 +136,80 @@ struct RenderArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Template(a) => run_template(&a),
+        Command::Show(c) => run_show(c),
+        Command::Lint(a) => run_lint(&a),
+        Command::Create { name } => {
+            println!("Creating {name}");
+            report(cmd::create::run(&name))
+        }
         Command::Debug(cmd) => run_debug(cmd),
     }
+}
+
+/// Helm's error exit: `Error: MSG` on stderr, status 1.
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("Error: {msg}");
+    ExitCode::FAILURE
+}
+
+fn report(r: Result<(), String>) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_template(a: &cmd::template::TemplateArgs) -> ExitCode {
+    let env = SystemEnvironment;
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    match cmd::template::run(a, &env, &mut lock) {
+        Ok(()) => {
+            let _ = lock.flush();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let _ = lock.flush();
+            fail(&e.display())
+        }
+    }
+}
+
+fn run_show(c: ShowCommand) -> ExitCode {
+    use cmd::show::ShowWhat;
+    let (what, chart) = match c {
+        ShowCommand::All { chart } => (ShowWhat::All, chart),
+        ShowCommand::Chart { chart } => (ShowWhat::Chart, chart),
+        ShowCommand::Values { chart } => (ShowWhat::Values, chart),
+        ShowCommand::Readme { chart } => (ShowWhat::Readme, chart),
+        ShowCommand::Crds { chart } => (ShowWhat::Crds, chart),
+    };
+    match cmd::show::run(what, &chart) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_lint(a: &LintArgs) -> ExitCode {
+    let env = SystemEnvironment;
+    let overrides = match a.values.merge() {
+        Ok(v) => v,
+        Err(e) => return fail(&e),
+    };
+    let opts = cmd::lint::LintOptions {
+        strict: a.strict,
+        namespace: a.namespace.as_deref().unwrap_or("default"),
+        kube_version: a.kube_version.as_deref(),
+        skip_schema_validation: a.skip_schema_validation,
+        quiet: a.quiet,
+    };
+    let (out, result) = cmd::lint::run(&a.paths, &overrides, &opts, &env);
+    print!("{out}");
+    report(result)
 }
 
 fn print_json_result(result: Result<serde_json::Value, String>) -> ExitCode {

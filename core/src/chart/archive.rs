@@ -13,6 +13,7 @@ pub const MAX_DECOMPRESSED_FILE_SIZE: u64 = 5 * 1024 * 1024;
 fn err(message: impl Into<String>) -> LoadError {
     LoadError {
         message: message.into(),
+        position: None,
     }
 }
 

@@ -10,6 +10,7 @@ use crate::value::{Map, MapKind, Value};
 fn load_err(msg: impl Into<String>) -> LoadError {
     LoadError {
         message: msg.into(),
+        position: None,
     }
 }
 

@@ -107,6 +107,19 @@ impl Chart {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
     pub message: String,
+    /// Where in the chart the problem is, when known (a YAML syntax error).
+    pub position: Option<SourcePosition>,
+}
+
+/// A position in a chart file, for error reports with the source line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourcePosition {
+    /// Path relative to the top chart's root (`charts/sub/values.yaml`).
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based.
+    pub column: usize,
 }
 
 impl std::fmt::Display for LoadError {
@@ -122,8 +135,7 @@ impl std::error::Error for LoadError {}
 /// for dot files in `templates/`) first, as Helm's directory loader does.
 pub fn load_files(mut files: BTreeMap<String, Vec<u8>>) -> Result<Chart, LoadError> {
     let mut rules = match files.get(".helmignore") {
-        Some(data) => ignore::Rules::parse(&String::from_utf8_lossy(data))
-            .map_err(|message| LoadError { message })?,
+        Some(data) => ignore::Rules::parse(&String::from_utf8_lossy(data)).map_err(err)?,
         None => ignore::Rules::default(),
     };
     rules.add_defaults();
@@ -133,7 +145,11 @@ pub fn load_files(mut files: BTreeMap<String, Vec<u8>>) -> Result<Chart, LoadErr
             data.drain(..UTF8_BOM.len());
         }
     }
-    load_chart_files(files.into_iter().collect())
+    let mut ordered: Vec<(String, Vec<u8>)> = files.into_iter().collect();
+    // Helm walks the directory with each level's names sorted, which orders paths by
+    // component, not by whole string (`a/x` before `a-b`).
+    ordered.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    load_chart_files(ordered)
 }
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
@@ -141,6 +157,19 @@ const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 fn err(message: impl Into<String>) -> LoadError {
     LoadError {
         message: message.into(),
+        position: None,
+    }
+}
+
+/// A YAML error in one of the chart's files, with its position when the parser gave one.
+fn yaml_err(what: &str, file: &str, e: &crate::yaml::YamlError) -> LoadError {
+    LoadError {
+        message: format!("cannot load {what}: {}", e.message),
+        position: e.line.map(|line| SourcePosition {
+            file: file.to_string(),
+            line,
+            column: e.column.unwrap_or(1),
+        }),
     }
 }
 
@@ -159,13 +188,14 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
         if name == "Chart.yaml" {
             have_metadata = true;
             let doc = crate::yaml::parse(&utf8(name, data))
-                .map_err(|e| err(format!("cannot load Chart.yaml: {}", yaml_msg(&e))))?;
+                .map_err(|e| yaml_err("Chart.yaml", name, &e))?;
             metadata::apply_document(&mut raw, &doc)
                 .map_err(|e| err(format!("cannot load Chart.yaml: {e}")))?;
             if raw.md.api_version.is_empty() {
                 raw.md.api_version = "v1".into();
             }
             chart.raw_chart_yaml = data.clone();
+            chart.raw_metadata = doc;
         }
     }
     let mut subcharts: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
@@ -175,7 +205,7 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
             "Chart.lock" => chart.lock = Some(data),
             "values.yaml" => {
                 let values = crate::yaml::parse_values(&utf8(&name, &data))
-                    .map_err(|e| err(format!("cannot load values.yaml: {}", yaml_msg(&e))))?;
+                    .map_err(|e| yaml_err("values.yaml", &name, &e))?;
                 chart.values = values;
                 chart.raw_values = Some(data);
             }
@@ -183,7 +213,7 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
             "requirements.yaml" => {
                 have_metadata = true;
                 let doc = crate::yaml::parse(&utf8(&name, &data))
-                    .map_err(|e| err(format!("cannot load requirements.yaml: {}", yaml_msg(&e))))?;
+                    .map_err(|e| yaml_err("requirements.yaml", &name, &e))?;
                 metadata::apply_document(&mut raw, &doc)
                     .map_err(|e| err(format!("cannot load requirements.yaml: {e}")))?;
                 if raw.md.api_version == "v1" {
@@ -229,14 +259,21 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
     }
     metadata::validate(&mut raw)?;
     chart.metadata = raw.md;
-    chart.raw_metadata = metadata_value(&chart.metadata, true);
 
     for (n, files) in subcharts {
         if n.starts_with('_') || n.starts_with('.') {
             continue;
         }
         let parent = chart.name().to_string();
-        let wrap = |e: LoadError| err(format!("error unpacking subchart {n} in {parent}: {e}"));
+        let is_archive = extension(&n) == ".tgz";
+        let wrap = |e: LoadError| LoadError {
+            message: format!("error unpacking subchart {n} in {parent}: {}", e.message),
+            // Positions inside an archive cannot be shown from the directory.
+            position: e.position.filter(|_| !is_archive).map(|p| SourcePosition {
+                file: format!("charts/{n}/{}", p.file),
+                ..p
+            }),
+        };
         let sub = if extension(&n) == ".tgz" {
             let (fname, data) = &files[0];
             if fname != &n {
@@ -255,10 +292,6 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
         chart.dependencies.push(sub);
     }
     Ok(chart)
-}
-
-fn yaml_msg(e: &crate::yaml::YamlError) -> String {
-    e.message.clone()
 }
 
 /// Go's `filepath.Ext`.
@@ -303,6 +336,108 @@ mod tests {
         assert_eq!(extension("charts/a.tgz"), ".tgz");
         assert_eq!(extension("a"), "");
         assert!(has_manifest_extension("crds/x.YAML"));
+    }
+
+    fn files(entries: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn loads_subcharts_and_sorts_files() {
+        let c = load_files(files(&[
+            ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+            ("values.yaml", "a: 1\n"),
+            ("templates/x.yaml", "x"),
+            ("templates/.hidden", "h"),
+            ("crds/c.yaml", "kind: CRD"),
+            ("README.md", "r"),
+            (
+                "charts/sub/Chart.yaml",
+                "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+            ),
+            ("charts/sub/templates/y.yaml", "y"),
+            ("charts/_skip/Chart.yaml", "bad"),
+            ("secret.bak", "s"),
+            (".helmignore", "*.bak\n"),
+        ]))
+        .unwrap();
+        assert_eq!(c.name(), "top");
+        assert_eq!(c.templates.len(), 1);
+        assert_eq!(c.crds.len(), 1);
+        let names: Vec<&str> = c.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec![".helmignore", "README.md", "crds/c.yaml"]);
+        assert_eq!(c.dependencies.len(), 1);
+        assert_eq!(c.dependencies[0].templates[0].name, "templates/y.yaml");
+        assert_eq!(c.crd_objects()[0].0, "top/crds/c.yaml");
+        let c = load_files(files(&[
+            ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+            ("crds/a-b.yaml", "1"),
+            ("crds/a/x.yaml", "2"),
+        ]))
+        .unwrap();
+        assert_eq!(c.crds[0].name, "crds/a/x.yaml");
+    }
+
+    #[test]
+    fn v1_requirements_and_validation() {
+        let c = load_files(files(&[
+            ("Chart.yaml", "name: old\nversion: 1.0.0\n"),
+            (
+                "requirements.yaml",
+                "dependencies:\n- name: dep\n  condition: dep.enabled\n",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(c.metadata.api_version, "v1");
+        assert_eq!(
+            c.metadata.dependencies[0].condition.as_deref(),
+            Some("dep.enabled")
+        );
+        assert_eq!(c.files[0].name, "requirements.yaml");
+        let e = load_files(files(&[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: x\nversion: nope\n",
+        )]))
+        .err()
+        .unwrap();
+        assert_eq!(
+            e.message,
+            "validation: chart.metadata.version \"nope\" is invalid"
+        );
+        let e = load_files(files(&[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: x\nversion: 1.0.0\ntype: other\n",
+        )]))
+        .err()
+        .unwrap();
+        assert_eq!(
+            e.message,
+            "validation: chart.metadata.type must be application or library"
+        );
+        let c = load_files(files(&[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: x\nversion: 1\nappVersion: 1.10\n",
+        )]))
+        .unwrap();
+        assert_eq!(c.metadata.version, "1");
+        assert_eq!(c.metadata.app_version.as_deref(), Some("1.1"));
+    }
+
+    #[test]
+    fn subchart_errors_are_wrapped() {
+        let e = load_files(files(&[
+            ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+            ("charts/sub/values.yaml", "a: 1\n"),
+        ]))
+        .err()
+        .unwrap();
+        assert_eq!(
+            e.message,
+            "error unpacking subchart sub in top: Chart.yaml file is missing"
+        );
     }
 
     #[test]

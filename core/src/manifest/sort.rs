@@ -61,30 +61,48 @@ const HOOK_EVENTS: &[&str] = &[
     "test",
 ];
 
-/// Helm's `SplitManifests`: documents separated by lines starting with `---` (the rest
-/// of such a line stays with the next document), blank documents dropped, each
+/// RE2's `\s`: ASCII whitespace only.
+fn re_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// Helm's `SplitManifests` (v4.2): documents separated by the regex
+/// `(?:^|\s*\n)---\s*` — a `---` at the start or right after a newline, taking the
+/// whitespace around it (so a document loses its trailing whitespace, and text after
+/// `---` on the same line starts the next one); blank documents dropped, each
 /// document's leading whitespace trimmed; in order.
 pub fn split_manifests(text: &str) -> Vec<&str> {
     let text = text.trim_start_matches(super::go_space);
+    let b = text.as_bytes();
     let mut docs = Vec::new();
-    let mut start = 0;
-    let mut line_start = 0;
-    let bytes = text.as_bytes();
-    loop {
-        if text[line_start..].starts_with("---") {
-            docs.push(&text[start..line_start]);
-            let mut j = line_start + 3;
-            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
-                j += 1;
-            }
-            start = j;
+    let mut doc_start = 0;
+    let mut search = 0;
+    if text.starts_with("---") {
+        let mut end = 3;
+        while end < b.len() && re_space(b[end]) {
+            end += 1;
         }
-        match text[line_start..].find('\n') {
-            Some(i) => line_start += i + 1,
-            None => break,
-        }
+        docs.push(&text[..0]);
+        doc_start = end;
+        search = end;
     }
-    docs.push(&text[start..]);
+    while let Some(i) = text[search..].find("\n---") {
+        let nl = search + i;
+        // The leftmost match starts at the first of the whitespace run before the
+        // newline that this document still owns.
+        let mut start = nl;
+        while start > doc_start && re_space(b[start - 1]) {
+            start -= 1;
+        }
+        let mut end = nl + 4;
+        while end < b.len() && re_space(b[end]) {
+            end += 1;
+        }
+        docs.push(&text[doc_start..start]);
+        doc_start = end;
+        search = end;
+    }
+    docs.push(&text[doc_start..]);
     docs.into_iter()
         .filter(|d| !d.trim_matches(super::go_space).is_empty())
         .map(|d| d.trim_start_matches(super::go_space))
@@ -348,13 +366,17 @@ mod tests {
     fn splits_like_helm() {
         assert_eq!(
             split_manifests("\n---\na: 1\n---\n\n---  \nb: 2\n"),
-            vec!["a: 1\n", "b: 2\n"]
+            vec!["a: 1", "---  \nb: 2\n"]
         );
         assert_eq!(
-            split_manifests("a: 1\n--- # c\nb: 2"),
-            vec!["a: 1\n", "# c\nb: 2"]
+            split_manifests("a: 1  \n--- # c\nb: 2"),
+            vec!["a: 1", "# c\nb: 2"]
         );
         assert_eq!(split_manifests("x: |\n  ---x\n"), vec!["x: |\n  ---x\n"]);
+        assert_eq!(
+            split_manifests("a: 1\n---apiVersion: v1\n"),
+            vec!["a: 1", "apiVersion: v1\n"]
+        );
     }
 
     #[test]

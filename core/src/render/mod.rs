@@ -81,34 +81,18 @@ fn rerr(message: impl Into<String>) -> RenderError {
     }
 }
 
-/// The chart as the engine sees it after Helm's dependency processing (conditions,
-/// tags, aliases, import-values): disabled subcharts removed, aliased ones renamed.
-pub fn process_dependencies(chart: &Chart, user_values: &Map) -> Result<Chart, RenderError> {
-    // Until the values module's processing lands, every subchart is enabled as loaded.
-    let _ = user_values;
-    Ok(chart.clone())
-}
-
-/// Coalesced values (chart defaults, subcharts, globals) validated against the charts'
-/// schemas, as `.Values` of the top-level chart.
-pub fn render_values(
+/// Helm's preparation before rendering: dependency processing (conditions, tags,
+/// aliases, import-values), coalesced values, and schema validation unless skipped.
+/// Returns the chart tree the engine renders and `.Values` of its top chart.
+pub fn prepare(
     chart: &Chart,
     user_values: &Map,
     skip_schema_validation: bool,
-) -> Result<Map, RenderError> {
-    let vals = crate::values::coalesce(chart, user_values).map_err(|e| rerr(e.message))?;
-    if !skip_schema_validation {
-        crate::values::validate_schema(chart, &vals).map_err(|e| {
-            const PREFIX: &str =
-                "values don't meet the specifications of the schema(s) in the following chart(s):\n";
-            if e.message.starts_with(PREFIX) {
-                rerr(e.message)
-            } else {
-                rerr(format!("{PREFIX}{}", e.message))
-            }
-        })?;
-    }
-    Ok(as_values_kind(vals))
+) -> Result<(Chart, Map), RenderError> {
+    let (processed, values) =
+        crate::values::to_render_values(chart, user_values, skip_schema_validation)
+            .map_err(|e| rerr(e.message))?;
+    Ok((processed, as_values_kind(values)))
 }
 
 /// `.Values` is a `common.Values`; give the top map that type.
@@ -147,8 +131,18 @@ pub fn render_chart(
     opts: &RenderOptions,
     env: &dyn Environment,
 ) -> Result<Rendered, RenderError> {
-    let processed = process_dependencies(chart, user_values)?;
-    let values = render_values(&processed, user_values, opts.skip_schema_validation)?;
+    let (processed, values) = prepare(chart, user_values, opts.skip_schema_validation)?;
+    render_processed(&processed, values, opts, env)
+}
+
+/// The second half of [`render_chart`]: the kubeVersion check (when asked) and the
+/// engine run, on a chart whose dependencies are processed and whose values are ready.
+pub fn render_processed(
+    processed: &Chart,
+    values: Map,
+    opts: &RenderOptions,
+    env: &dyn Environment,
+) -> Result<Rendered, RenderError> {
     let caps = Capabilities::new(opts.kube_version.as_deref(), &opts.api_versions)
         .map_err(|e| rerr(format!("invalid kube version: {e}")))?;
     if opts.check_kube_version
@@ -161,7 +155,7 @@ pub fn render_chart(
             caps.kube_version.version
         )));
     }
-    let templates = build_templates(&processed, values, &opts.release, caps);
+    let templates = build_templates(processed, values, &opts.release, caps);
     let registry = Registry::standard();
     let engine = Engine {
         funcs: &registry,

@@ -361,11 +361,15 @@ impl Object for Files {
             "GetBytes" => Ok(Value::Bytes(self.get_bytes(arg))),
             "Glob" => Ok(Value::Object(Rc::new(self.glob(arg)))),
             "Lines" => {
-                let data = self.get_bytes(arg);
-                if data.is_empty() {
+                let Some(data) = self.0.get(arg) else {
                     return Ok(Value::typed_list(ListKind::String, Vec::new()));
+                };
+                if data.is_empty() {
+                    // Helm 4.2.3 checks only for a missing file, then indexes the last
+                    // byte of an empty one: Go's panic, recovered by the template engine.
+                    return Err("runtime error: index out of range [-1]".into());
                 }
-                let s = String::from_utf8_lossy(&data);
+                let s = String::from_utf8_lossy(data);
                 let s = s.strip_suffix('\n').unwrap_or(&s);
                 Ok(Value::typed_list(
                     ListKind::String,

@@ -2,6 +2,19 @@
 //! builtins, and Helm's engine layer (`include`, `tpl`, `required`, `fail`, `lookup`,
 //! `missingkey=zero`, `<no value>` stripping, error wrapping and selection).
 
+mod builtins;
+mod error;
+mod exec;
+mod golit;
+mod helm;
+mod lex;
+mod node;
+mod parse;
+mod stack;
+
+#[cfg(test)]
+mod corpus_tests;
+
 use std::collections::BTreeMap;
 
 use crate::env::Environment;
@@ -60,9 +73,110 @@ impl Engine<'_> {
         &self,
         templates: &[RenderTemplate],
     ) -> Result<BTreeMap<String, String>, TemplateError> {
-        let _ = templates;
-        Err(TemplateError {
-            message: "template engine not implemented yet".into(),
-        })
+        helm::render(self, templates)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::FixedEnvironment;
+
+    fn render_one(src: &str) -> Result<String, String> {
+        let funcs = Registry::standard();
+        let env = FixedEnvironment::new(0, 1);
+        let engine = Engine {
+            funcs: &funcs,
+            env: &env,
+            lookup: None,
+            strict: false,
+        };
+        let t = RenderTemplate {
+            name: "c/templates/t.yaml".into(),
+            source: std::rc::Rc::from(src),
+            data: Value::empty_map(),
+        };
+        engine
+            .render(&[t])
+            .map(|m| m.into_values().next().unwrap_or_default())
+            .map_err(|e| e.message)
+    }
+
+    /// Runs on a thread with the 2 MiB stack test threads get, to prove the depth limits
+    /// stop runaway recursion before the native stack does.
+    fn on_small_stack(src: &'static str) -> Result<String, String> {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || render_one(src))
+            .expect("thread")
+            .join()
+            .expect("no stack overflow")
+    }
+
+    #[test]
+    fn runaway_recursion_is_an_error() {
+        let template = on_small_stack(
+            "{{ define \"d\" }}{{ template \"d\" . }}{{ end }}{{ template \"d\" . }}",
+        );
+        assert!(
+            template
+                .unwrap_err()
+                .contains("exceeded maximum template depth")
+        );
+        let include =
+            on_small_stack("{{ define \"r\" }}{{ include \"r\" . }}{{ end }}{{ include \"r\" . }}");
+        assert!(include.is_err());
+        let tpl = on_small_stack(
+            "{{ define \"t\" }}{{ tpl \"{{ include \\\"t\\\" . }}\" . }}{{ end }}{{ include \"t\" . }}",
+        );
+        assert!(tpl.is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let parens: &'static str = Box::leak(
+            format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000)).into_boxed_str(),
+        );
+        assert!(
+            on_small_stack(parens)
+                .unwrap_err()
+                .contains("max expression depth")
+        );
+        eprintln!("parens ok");
+        let ifs: &'static str = Box::leak(
+            format!(
+                "{}x{}",
+                "{{ if true }}".repeat(5000),
+                "{{ end }}".repeat(5000)
+            )
+            .into_boxed_str(),
+        );
+        assert!(
+            on_small_stack(ifs)
+                .unwrap_err()
+                .contains("max expression depth")
+        );
+    }
+
+    #[test]
+    fn reasonable_depth_works() {
+        let ifs: &'static str = Box::leak(
+            format!("{}x{}", "{{ if true }}".repeat(60), "{{ end }}".repeat(60)).into_boxed_str(),
+        );
+        assert_eq!(on_small_stack(ifs).as_deref(), Ok("x"));
+        let rec = "{{ define \"r\" }}{{ if . }}.{{ include \"r\" (slice . 1) }}{{ end }}{{ end }}{{ include \"r\" \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" | len }}";
+        assert_eq!(on_small_stack(rec).as_deref(), Ok("50"));
+    }
+
+    #[test]
+    fn basics() {
+        assert_eq!(
+            render_one("a{{ 1 }}{{ \"b\" }}{{ .x }}c").as_deref(),
+            Ok("a1bc")
+        );
+        assert_eq!(
+            render_one("{{ range $i, $e := 3 }}{{ end }}").unwrap_err(),
+            "c/templates/t.yaml:1:19\n  executing \"c/templates/t.yaml\" at <3>:\n    can't use 3 to iterate over more than one variable"
+        );
     }
 }

@@ -239,9 +239,7 @@ impl Decoder<'_> {
                 Resolved::Int(i) => Scalar::Int(i),
                 Resolved::Uint(u) => Scalar::Uint(u),
                 Resolved::Float(f) => Scalar::Float(f),
-                Resolved::Timestamp | Resolved::Merge | Resolved::Str => {
-                    Scalar::Str(value.to_string())
-                }
+                Resolved::Timestamp | Resolved::Str => Scalar::Str(value.to_string()),
             });
         };
         let short = tag.strip_prefix(TAG_PREFIX);
@@ -257,7 +255,6 @@ impl Decoder<'_> {
                     Resolved::Uint(u) => ("int", Scalar::Uint(u)),
                     Resolved::Float(f) => ("float", Scalar::Float(f)),
                     Resolved::Timestamp => ("timestamp", Scalar::Str(value.to_string())),
-                    Resolved::Merge => ("merge", Scalar::Str(value.to_string())),
                     Resolved::Str => ("str", Scalar::Str(value.to_string())),
                 };
                 if rkind == kind {

@@ -118,7 +118,7 @@ fn write_value(
             newline(out, style, level);
             out.push('}');
         }
-        Value::Object(o) => match o.marshal_json() {
+        Value::Object(o) => match o.marshal_json().or_else(|| o.as_value()) {
             Some(inner) => write_value(out, &inner, style, level)?,
             None => {
                 return Err(unsupported(format!(

@@ -3,10 +3,15 @@
 //! `toYaml`, `toJson` and `toToml`.
 
 mod decode;
+mod emit;
 pub mod json;
+mod jsondecode;
 mod load;
+mod node;
 mod numfmt;
 mod resolve;
+pub mod toml;
+mod tomldecode;
 
 use crate::value::{Map, MapEntries, Value};
 
@@ -50,16 +55,16 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
     Ok(doc)
 }
 
-/// The JSON type name encoding/json reports when a value cannot be decoded into a target.
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::String(_) => "string",
-        Value::List(_) => "array",
-        Value::Map(_) => "object",
-        _ => "number",
-    }
+/// The JSON type name encoding/json reports when a value cannot be decoded into a target
+/// (`json: cannot unmarshal array into Go value of type …`).
+pub fn json_kind_name(v: &Value) -> &'static str {
+    jsondecode::kind_name(v)
+}
+
+/// `json.Unmarshal` into `interface{}`: Go's JSON decoding with float64 numbers and Go's
+/// error messages.
+pub fn from_json(text: &str) -> Result<Value, YamlError> {
+    jsondecode::decode(text)
 }
 
 /// `sigs.k8s.io/yaml.Unmarshal` into a `map[string]interface{}` (what `fromYaml` and
@@ -70,7 +75,7 @@ pub fn parse_map(text: &str) -> Result<Map, YamlError> {
         Value::Map(m) => Ok(m),
         other => Err(YamlError::msg(format!(
             "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-            json_kind(&other)
+            json_kind_name(&other)
         ))),
     }
 }
@@ -82,7 +87,7 @@ pub fn parse_list(text: &str) -> Result<Vec<Value>, YamlError> {
         Value::List(l) => Ok(l.items.clone()),
         other => Err(YamlError::msg(format!(
             "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
-            json_kind(&other)
+            json_kind_name(&other)
         ))),
     }
 }
@@ -123,8 +128,27 @@ fn merge_maps(into: &mut MapEntries, from: MapEntries) {
 
 /// `toYaml`: go-yaml's emitter output (trailing newline included, as `yaml.Marshal` gives).
 pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
-    let _ = v;
-    Err(YamlError::msg("toYaml not implemented yet".into()))
+    let node = node::to_node(v, node::NodeMode::JsonRoundTrip, 0)?;
+    emit::emit_document(
+        &node,
+        emit::EmitStyle {
+            indent_sequences: false,
+            best_width: 80,
+        },
+    )
+}
+
+/// `toYamlPretty`: go-yaml v3's encoder with a two-space indent, straight from the values
+/// (no JSON round trip: floats print as `%g`), trailing newline included.
+pub fn to_yaml_pretty(v: &Value) -> Result<String, YamlError> {
+    let node = node::to_node(v, node::NodeMode::Direct, 0)?;
+    emit::emit_document(
+        &node,
+        emit::EmitStyle {
+            indent_sequences: true,
+            best_width: 80,
+        },
+    )
 }
 
 /// `toJson` / `encoding/json.Marshal`: sorted keys, HTML escaping, Go float formatting.

@@ -14,8 +14,6 @@ pub(crate) enum Resolved {
     Float(f64),
     /// Looks like a timestamp; go-yaml hands such values to `interface{}` as strings.
     Timestamp,
-    /// The merge key `<<`.
-    Merge,
     Str,
 }
 
@@ -52,7 +50,6 @@ fn resolve_word(s: &str) -> Option<Resolved> {
         ".nan" | ".NaN" | ".NAN" => Resolved::Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Resolved::Float(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => Resolved::Float(f64::NEG_INFINITY),
-        "<<" => Resolved::Merge,
         _ => return None,
     })
 }
@@ -166,7 +163,6 @@ fn is_yaml_float(s: &str) -> bool {
 }
 
 /// go-yaml's base-60 float pattern (`1:30`, `-1:20:30.5`): strings it quotes on output.
-#[allow(dead_code)] // the toYaml emitter (next commit) uses it
 pub(crate) fn is_base60_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;

@@ -3,6 +3,7 @@
 //! For every key of each source map, in order:
 //! - a nil source value is skipped (`merge`) or copied (`mergeOverwrite`);
 //! - two maps are merged recursively, mutating the destination's nested map;
+//! - a source list always replaces the destination value when overwriting;
 //! - otherwise the source value is taken when overwriting, or when the destination
 //!   lacks the key or holds an empty value (0, "", false, nil, empty list or map) —
 //!   except that a non-empty destination keeps its value against a source list, and
@@ -44,6 +45,10 @@ fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) -> Result<(),
         }
         if let (Value::Map(src_map), Some(Value::Map(dst_map))) = (&src_value, &dst_value) {
             merge_into(dst_map, src_map, overwrite, depth + 1)?;
+        }
+        if overwrite && matches!(src_value, Value::List(_)) {
+            dst.insert(key, src_value);
+            continue;
         }
         let dst_filled = dst_value.as_ref().filter(|v| !is_empty(v));
         if let Some(existing) = dst_filled {
@@ -154,6 +159,17 @@ mod tests {
         );
         let a = m.get("a").unwrap().as_map().unwrap().clone();
         assert_eq!((int(&a, "x"), int(&a, "k")), (Some(2), Some(0)));
+    }
+
+    #[test]
+    fn overwrite_replaces_anything_with_a_source_list() {
+        let list = Value::list(vec![Value::Int(1)]);
+        let m = merged(
+            map(&[("a", map(&[("x", Value::Int(1))]))]),
+            map(&[("a", list)]),
+            true,
+        );
+        assert!(m.get("a").unwrap().as_list().is_some());
     }
 
     #[test]

@@ -144,18 +144,20 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
         "inf" | "infinity" => f64::INFINITY,
         "nan" if !signed => f64::NAN,
         _ => {
+            // Go accepts `_` between digits (and after a base prefix) in floats too.
             let v = if let Some(hex) = lower.strip_prefix("0x") {
                 parse_hex_float(hex)?
             } else {
                 let ok = !lower.is_empty()
                     && !lower.starts_with(['+', '-'])
-                    && lower
-                        .bytes()
-                        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'));
+                    && underscores_ok(&lower, false)
+                    && lower.bytes().all(|b| {
+                        b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-' | b'_')
+                    });
                 if !ok {
                     return None;
                 }
-                lower.parse::<f64>().ok()?
+                lower.replace('_', "").parse::<f64>().ok()?
             };
             if v.is_infinite() {
                 return None;
@@ -241,7 +243,8 @@ mod tests {
         assert_eq!(to_float64(&s("-Inf")), f64::NEG_INFINITY);
         assert!(to_float64(&s("NaN")).is_nan());
         assert_eq!(to_float64(&s("+nan")), 0.0);
-        assert_eq!(to_float64(&s("1_0")), 0.0);
+        assert_eq!(to_float64(&s("1_0")), 10.0);
+        assert_eq!(to_float64(&s("1__0")), 0.0);
         assert_eq!(to_float64(&s(".5")), 0.5);
         assert_eq!(to_float64(&s("abc")), 0.0);
     }

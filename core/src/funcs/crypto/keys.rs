@@ -1,0 +1,254 @@
+//! Private keys as Sprig handles them: generation from the environment's randomness,
+//! PEM encoding as Go's `pemBlockForKey`, PEM parsing as Sprig's `parsePrivateKeyPEM`,
+//! public key info and certificate signatures as `crypto/x509` produces them.
+
+use std::convert::Infallible;
+
+use p256::elliptic_curve::Generate as _;
+use rand_core::{TryCryptoRng, TryRng};
+use rsa::PrivateKey as RsaKey;
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
+use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+use rsa::signature::{SignatureEncoding, Signer};
+
+use super::der::{self, Reader};
+use crate::env::Environment;
+
+/// A `rand_core` RNG over the environment's randomness, for key generation.
+pub struct EnvRng<'a>(pub &'a dyn Environment);
+
+impl TryRng for EnvRng<'_> {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        let mut b = [0u8; 4];
+        self.0.fill_random(&mut b);
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let mut b = [0u8; 8];
+        self.0.fill_random(&mut b);
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        self.0.fill_random(dst);
+        Ok(())
+    }
+}
+
+impl TryCryptoRng for EnvRng<'_> {}
+
+/// A private key of a type Sprig can generate or parse.
+pub enum PrivateKey {
+    Rsa(Box<RsaKey>),
+    Ecdsa(p256::SecretKey),
+    Ed25519(ed25519_dalek::SigningKey),
+}
+
+const OID_RSA: &[u64] = &[1, 2, 840, 113_549, 1, 1, 1];
+const OID_EC: &[u64] = &[1, 2, 840, 10_045, 2, 1];
+const OID_ED25519: &[u64] = &[1, 3, 101, 112];
+const OID_SHA256_RSA: &[u64] = &[1, 2, 840, 113_549, 1, 1, 11];
+const OID_ECDSA_SHA256: &[u64] = &[1, 2, 840, 10_045, 4, 3, 2];
+
+impl PrivateKey {
+    pub fn generate_rsa(env: &dyn Environment, bits: usize) -> Result<PrivateKey, String> {
+        RsaKey::new(&mut EnvRng(env), bits)
+            .map(|k| PrivateKey::Rsa(Box::new(k)))
+            .map_err(|e| e.to_string())
+    }
+
+    /// A DSA key with Go's L2048N256 parameters, PEM-encoded as Sprig does (Go's x509
+    /// cannot put DSA keys in certificates, so DSA keys only ever become PEM text).
+    pub fn generate_dsa_pem(env: &dyn Environment) -> Result<String, String> {
+        let mut rng = EnvRng(env);
+        let components = dsa::Components::try_generate_from_rng_with_key_size(
+            &mut rng,
+            dsa::KeySize::DSA_2048_256,
+        )
+        .map_err(|e| e.to_string())?;
+        let key = dsa::SigningKey::try_generate_from_rng_with_components(&mut rng, components)
+            .map_err(|e| e.to_string())?;
+        let vk = key.verifying_key();
+        let c = vk.components();
+        let int = |v: &dsa::BoxedUint| der::unsigned_integer(&v.to_be_bytes());
+        let body = der::constructed(
+            der::SEQUENCE,
+            &[
+                &der::unsigned_integer(&[0]),
+                &int(c.p()),
+                &int(c.q()),
+                &int(c.g()),
+                &int(vk.y()),
+                &int(key.x()),
+            ],
+        );
+        Ok(der::pem_encode("DSA PRIVATE KEY", &body))
+    }
+
+    pub fn generate_ecdsa(env: &dyn Environment) -> PrivateKey {
+        PrivateKey::Ecdsa(p256::SecretKey::generate_from_rng(&mut EnvRng(env)))
+    }
+
+    pub fn generate_ed25519(env: &dyn Environment) -> PrivateKey {
+        let mut seed = [0u8; 32];
+        env.fill_random(&mut seed);
+        PrivateKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
+    }
+
+    /// Go's `pemBlockForKey`: PKCS#1 for RSA, SEC 1 for ECDSA, PKCS#8 otherwise.
+    pub fn to_pem(&self) -> Result<String, String> {
+        Ok(match self {
+            PrivateKey::Rsa(k) => {
+                let doc = k.to_pkcs1_der().map_err(|e| e.to_string())?;
+                der::pem_encode("RSA PRIVATE KEY", doc.as_bytes())
+            }
+            PrivateKey::Ecdsa(k) => {
+                let doc = k.to_sec1_der().map_err(|e| e.to_string())?;
+                der::pem_encode("EC PRIVATE KEY", &doc)
+            }
+            PrivateKey::Ed25519(k) => {
+                let seed = k.to_bytes();
+                let body = der::constructed(
+                    der::SEQUENCE,
+                    &[
+                        &der::unsigned_integer(&[0]),
+                        &der::constructed(der::SEQUENCE, &[&der::oid(OID_ED25519)]),
+                        &der::tlv(der::OCTET_STRING, &der::tlv(der::OCTET_STRING, &seed)),
+                    ],
+                );
+                der::pem_encode("PRIVATE KEY", &body)
+            }
+        })
+    }
+
+    /// The DER `SubjectPublicKeyInfo`, as Go's `MarshalPKIXPublicKey`.
+    pub fn public_key_info(&self) -> Result<Vec<u8>, String> {
+        Ok(match self {
+            PrivateKey::Rsa(k) => k
+                .to_public_key()
+                .to_public_key_der()
+                .map_err(|e| e.to_string())?
+                .into_vec(),
+            PrivateKey::Ecdsa(k) => k
+                .public_key()
+                .to_public_key_der()
+                .map_err(|e| e.to_string())?
+                .into_vec(),
+            PrivateKey::Ed25519(k) => der::constructed(
+                der::SEQUENCE,
+                &[
+                    &der::constructed(der::SEQUENCE, &[&der::oid(OID_ED25519)]),
+                    &der::bit_string(k.verifying_key().as_bytes()),
+                ],
+            ),
+        })
+    }
+
+    /// The signature AlgorithmIdentifier Go picks for this key.
+    pub fn signature_algorithm(&self) -> Vec<u8> {
+        match self {
+            PrivateKey::Rsa(_) => der::constructed(
+                der::SEQUENCE,
+                &[&der::oid(OID_SHA256_RSA), &der::tlv(der::NULL, &[])],
+            ),
+            PrivateKey::Ecdsa(_) => der::constructed(der::SEQUENCE, &[&der::oid(OID_ECDSA_SHA256)]),
+            PrivateKey::Ed25519(_) => der::constructed(der::SEQUENCE, &[&der::oid(OID_ED25519)]),
+        }
+    }
+
+    /// Signs `msg` with this key's certificate signature algorithm.
+    pub fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, String> {
+        Ok(match self {
+            PrivateKey::Rsa(k) => {
+                let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone());
+                signer.try_sign(msg).map_err(|e| e.to_string())?.to_vec()
+            }
+            PrivateKey::Ecdsa(k) => {
+                let signer = p256::ecdsa::SigningKey::from(k);
+                let sig: p256::ecdsa::Signature =
+                    signer.try_sign(msg).map_err(|e| e.to_string())?;
+                sig.to_der().as_bytes().to_vec()
+            }
+            PrivateKey::Ed25519(k) => k.sign(msg).to_bytes().to_vec(),
+        })
+    }
+}
+
+/// Sprig's `parsePrivateKeyPEM`; errors are its messages.
+pub fn parse_private_key_pem(pem: &str) -> Result<PrivateKey, String> {
+    let (kind, bytes) = der::pem_decode(pem).ok_or("no PEM data in input")?;
+    if kind == "PRIVATE KEY" {
+        return parse_pkcs8(&bytes).map_err(|e| format!("decoding PEM as PKCS#8: {e}"));
+    }
+    let Some(algo) = kind.strip_suffix(" PRIVATE KEY") else {
+        return Err(format!("no private key data in PEM block of type {kind}"));
+    };
+    match algo {
+        "RSA" => RsaKey::from_pkcs1_der(&bytes)
+            .map(|k| PrivateKey::Rsa(Box::new(k)))
+            .map_err(|e| format!("parsing RSA private key from PEM: {e}")),
+        "EC" => p256::SecretKey::from_sec1_der(&bytes)
+            .map(PrivateKey::Ecdsa)
+            .map_err(|e| format!("parsing EC private key from PEM: {e}")),
+        "DSA" => Err("parsing DSA private key from PEM: DSA keys are not supported".into()),
+        _ => Err(format!("invalid private key type {kind}")),
+    }
+}
+
+fn parse_pkcs8(bytes: &[u8]) -> Result<PrivateKey, String> {
+    let malformed = || "x509: failed to parse private key".to_string();
+    let (_, seq, _) = Reader::new(bytes).next().ok_or_else(malformed)?;
+    let mut fields = Reader::new(seq);
+    fields.next().ok_or_else(malformed)?;
+    let (_, algo, _) = fields.next().ok_or_else(malformed)?;
+    let (_, oid, _) = Reader::new(algo).next().ok_or_else(malformed)?;
+    let is = |arcs: &[u64]| der::oid(arcs).get(2..) == Some(oid);
+    if is(OID_RSA) {
+        RsaKey::from_pkcs8_der(bytes)
+            .map(|k| PrivateKey::Rsa(Box::new(k)))
+            .map_err(|e| e.to_string())
+    } else if is(OID_EC) {
+        p256::SecretKey::from_pkcs8_der(bytes)
+            .map(PrivateKey::Ecdsa)
+            .map_err(|e| e.to_string())
+    } else if is(OID_ED25519) {
+        let (_, outer, _) = fields.next().ok_or_else(malformed)?;
+        let (_, seed, _) = Reader::new(outer).next().ok_or_else(malformed)?;
+        let seed: [u8; 32] = seed
+            .try_into()
+            .map_err(|_| "x509: invalid Ed25519 private key length".to_string())?;
+        Ok(PrivateKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(
+            &seed,
+        )))
+    } else {
+        Err("x509: PKCS#8 wrapping contained private key with unknown algorithm".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::FixedEnvironment;
+
+    #[test]
+    fn keys_round_trip_through_pem() {
+        let env = FixedEnvironment::new(0, 42);
+        for key in [
+            PrivateKey::generate_ecdsa(&env),
+            PrivateKey::generate_ed25519(&env),
+        ] {
+            let pem = key.to_pem().unwrap();
+            let back = parse_private_key_pem(&pem).unwrap();
+            assert_eq!(back.to_pem().unwrap(), pem);
+            assert_eq!(
+                back.public_key_info().unwrap(),
+                key.public_key_info().unwrap()
+            );
+            assert!(!key.sign(b"msg").unwrap().is_empty());
+        }
+        assert!(parse_private_key_pem("nope").is_err());
+    }
+}

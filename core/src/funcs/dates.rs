@@ -1,5 +1,0 @@
-//! Sprig's dates functions.
-
-use super::Registry;
-
-pub fn register(_r: &mut Registry) {}

@@ -1,5 +1,0 @@
-//! Sprig's regex functions.
-
-use super::Registry;
-
-pub fn register(_r: &mut Registry) {}

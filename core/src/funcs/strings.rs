@@ -1,5 +1,0 @@
-//! Sprig's strings functions.
-
-use super::Registry;
-
-pub fn register(_r: &mut Registry) {}

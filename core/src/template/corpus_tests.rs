@@ -1,0 +1,211 @@
+//! A quick driver over the conformance snippets that need no chart machinery: runs the
+//! template (and helpers) straight through `Engine::render` with a minimal `.` and prints
+//! the failures. `cargo test -p capstan-core corpus -- --ignored --nocapture`
+//! (`CORPUS_AREAS=syntax,control` to choose areas).
+
+use std::rc::Rc;
+
+use super::{Engine, RenderTemplate};
+use crate::env::FixedEnvironment;
+use crate::funcs::Registry;
+use crate::value::{Map, MapKind, Value};
+
+fn data(values: Map) -> Value {
+    let top = Map::new();
+    let vals = Map::with_kind(MapKind::Values);
+    for (k, v) in values.entries() {
+        vals.insert(k, v);
+    }
+    top.insert("Values", Value::Map(vals));
+    let rel = Map::new();
+    rel.insert("Name", Value::str("release-name"));
+    rel.insert("Namespace", Value::str("default"));
+    rel.insert("Revision", Value::Int(1));
+    rel.insert("IsInstall", Value::Bool(true));
+    rel.insert("IsUpgrade", Value::Bool(false));
+    rel.insert("Service", Value::str("Helm"));
+    top.insert("Release", Value::Map(rel));
+    let tpl = Map::new();
+    tpl.insert("Name", Value::str("snippet/templates/snippet.yaml"));
+    tpl.insert("BasePath", Value::str("snippet/templates"));
+    top.insert("Template", Value::Map(tpl));
+    Value::Map(top)
+}
+
+fn num(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) | Value::Int64(i) => *i,
+        Value::Float(f) => *f as i64,
+        _ => 0,
+    }
+}
+
+/// Stand-ins for a few Sprig functions until the families land in the registry.
+fn test_registry() -> Registry {
+    use crate::funcs::ParamType::{Any, String as S};
+    let mut r = Registry::standard();
+    let missing = |r: &Registry, n: &str| r.get(n).is_none();
+    if missing(&r, "list") {
+        r.add("list", &[], Some(Any), |_, a| Ok(Value::list(a.to_vec())));
+    }
+    if missing(&r, "dict") {
+        r.add("dict", &[], Some(Any), |_, a| {
+            let m = Map::new();
+            for pair in a.chunks(2) {
+                let k = crate::gofmt::format_value(&pair[0]);
+                m.insert(k, pair.get(1).cloned().unwrap_or(Value::str("")));
+            }
+            Ok(Value::Map(m))
+        });
+    }
+    if missing(&r, "upper") {
+        r.add("upper", &[S], None, |_, a| {
+            Ok(Value::string(a[0].as_str().unwrap_or("").to_uppercase()))
+        });
+        r.add("lower", &[S], None, |_, a| {
+            Ok(Value::string(a[0].as_str().unwrap_or("").to_lowercase()))
+        });
+        r.add("trim", &[S], None, |_, a| {
+            Ok(Value::str(a[0].as_str().unwrap_or("").trim()))
+        });
+        r.add("replace", &[S, S, S], None, |_, a| {
+            let s = a[2].as_str().unwrap_or("");
+            Ok(Value::string(s.replace(
+                a[0].as_str().unwrap_or(""),
+                a[1].as_str().unwrap_or(""),
+            )))
+        });
+    }
+    if missing(&r, "add") {
+        r.add("add", &[], Some(Any), |_, a| {
+            Ok(Value::Int64(a.iter().map(num).sum()))
+        });
+        r.add("mul", &[Any], Some(Any), |_, a| {
+            Ok(Value::Int64(a.iter().map(num).product()))
+        });
+        r.add("sub", &[Any, Any], None, |_, a| {
+            Ok(Value::Int64(num(&a[0]) - num(&a[1])))
+        });
+        r.add("int", &[Any], None, |_, a| Ok(Value::Int(num(&a[0]))));
+        r.add("int64", &[Any], None, |_, a| Ok(Value::Int64(num(&a[0]))));
+    }
+    if missing(&r, "quote") {
+        r.add("quote", &[], Some(Any), |_, a| {
+            let parts: Vec<String> = a
+                .iter()
+                .filter(|v| !v.is_nil())
+                .map(|v| crate::gofmt::quote(&crate::gofmt::format_value(v)))
+                .collect();
+            Ok(Value::string(parts.join(" ")))
+        });
+        r.add("toString", &[Any], None, |_, a| {
+            Ok(Value::string(crate::gofmt::format_value(&a[0])))
+        });
+        r.add("typeOf", &[Any], None, |_, a| {
+            Ok(Value::str(a[0].go_type()))
+        });
+        r.add("default", &[Any], Some(Any), |_, a| {
+            Ok(match a.get(1) {
+                Some(v) if v.truthy() => v.clone(),
+                _ => a[0].clone(),
+            })
+        });
+    }
+    if missing(&r, "toYaml") {
+        r.add("toYaml", &[Any], None, |_, a| {
+            Ok(Value::string(
+                crate::yaml::to_yaml(&a[0])
+                    .unwrap_or_default()
+                    .trim_end()
+                    .to_string(),
+            ))
+        });
+    }
+    r
+}
+
+#[test]
+#[ignore]
+fn corpus() {
+    let areas = std::env::var("CORPUS_AREAS")
+        .unwrap_or_else(|_| "syntax,control,builtins,errors,helm-funcs".into());
+    let funcs = test_registry();
+    let env = FixedEnvironment::new(1_700_000_000, 1);
+    let engine = Engine {
+        funcs: &funcs,
+        env: &env,
+        lookup: None,
+        strict: false,
+    };
+    let (mut pass, mut fail, mut skip) = (0, 0, 0);
+    for area in areas.split(',') {
+        let path = format!("../../shared/conformance/snippets/{area}.jsonl");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for line in text.lines() {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            if case.get("files").is_some()
+                || case.get("chart").is_some()
+                || case.get("release").is_some()
+            {
+                skip += 1;
+                continue;
+            }
+            let id = case["id"].as_str().unwrap_or("");
+            let values = match case.get("values").and_then(|v| v.as_str()) {
+                Some(v) => match crate::yaml::parse_values(v) {
+                    Ok(m) => m,
+                    Err(_) => {
+                        skip += 1;
+                        continue;
+                    }
+                },
+                None => Map::new(),
+            };
+            let d = data(values);
+            let mut tpls = vec![RenderTemplate {
+                name: "snippet/templates/snippet.yaml".into(),
+                source: Rc::from(case["template"].as_str().unwrap_or("")),
+                data: d.clone(),
+            }];
+            if let Some(h) = case.get("helpers").and_then(|h| h.as_str()) {
+                tpls.push(RenderTemplate {
+                    name: "snippet/templates/_helpers.tpl".into(),
+                    source: Rc::from(h),
+                    data: d.clone(),
+                });
+            }
+            let got = engine.render(&tpls).map(|m| {
+                m.get("snippet/templates/snippet.yaml")
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            let ok = match (&got, case.get("expect"), case.get("error")) {
+                (Ok(g), Some(e), _) => Some(g.as_str()) == e.as_str(),
+                (Err(g), _, Some(e)) => {
+                    if Some(g.message.as_str()) != e.as_str() {
+                        println!(
+                            "~ {id}: error text differs\n    got:  {:?}\n    want: {:?}",
+                            g.message, e
+                        );
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if ok {
+                pass += 1;
+            } else {
+                fail += 1;
+                println!(
+                    "FAIL {id}\n    tpl:  {:?}\n    got:  {:?}\n    want: {:?}",
+                    case["template"],
+                    got.map_err(|e| e.message),
+                    case.get("expect").or(case.get("error"))
+                );
+            }
+        }
+    }
+    println!("pass {pass} fail {fail} skip {skip}");
+}
