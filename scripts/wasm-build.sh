@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly package into web/pkg: cargo (wasm-release profile, size-tuned),
-# wasm-bindgen (--target web, with TypeScript types), then wasm-opt -Oz. Prints the size.
+# wasm-opt, then wasm-bindgen (--target web, with TypeScript types). Prints the size.
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli 0.2.130 (in
 # ~/.cache/capstan-tools/bin or on PATH), wasm-opt (Debian's binaryen). scripts/web-test.sh
 # installs them.
@@ -13,14 +13,15 @@ OUT=web/pkg
 WASM=target/wasm32-unknown-unknown/wasm-release/capstan_wasm.wasm
 
 cargo build -p capstan-wasm --target wasm32-unknown-unknown --profile wasm-release
-rm -rf "$OUT"
-wasm-bindgen --target web --out-dir "$OUT" --out-name capstan_wasm "$WASM"
+# wasm-opt runs before wasm-bindgen: Debian's binaryen (108) rewrites the externref table
+# that wasm-bindgen adds into an anyref one that browsers reject.
+OPT=target/wasm32-unknown-unknown/wasm-release/capstan_wasm.opt.wasm
 # The features rustc enables by default for wasm32 (and every current browser has).
-wasm-opt -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-multivalue --enable-reference-types \
-  "$OUT/capstan_wasm_bg.wasm" -o "$OUT/capstan_wasm_bg.wasm.opt"
-mv "$OUT/capstan_wasm_bg.wasm.opt" "$OUT/capstan_wasm_bg.wasm"
+wasm-opt "${WASM_OPT_LEVEL:--Oz}" --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-reference-types \
+  "$WASM" -o "$OPT"
+rm -rf "$OUT"
+wasm-bindgen --target web --out-dir "$OUT" --out-name capstan_wasm "$OPT"
 
 raw=$(stat -c %s "$OUT/capstan_wasm_bg.wasm")
 gz=$(gzip -9 -c "$OUT/capstan_wasm_bg.wasm" | wc -c)

@@ -43,6 +43,6 @@ export default defineConfig({
   base: "./",
   plugins: [offline()],
   worker: { format: "es" },
-  build: { target: "es2022", assetsInlineLimit: 0 },
+  build: { target: "es2022", assetsInlineLimit: 0, chunkSizeWarningLimit: 1024 },
   server: { fs: { allow: [".."] } },
 });
