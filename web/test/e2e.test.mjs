@@ -127,3 +127,56 @@ test("a broken template shows the error at its line", { skip }, async () => {
   assert.ok(await page.locator('#tree .file.has-error[data-path="templates/service.yaml"]').count());
   await page.screenshot({ path: join(RESULTS, "playground-error.png") });
 });
+
+test("a schema error points at the values path", { skip }, async () => {
+  await page.click('#values-list .file[data-path="values:0"]');
+  const before = await renderCount();
+  await page.evaluate(() => {
+    const view = window.playground.editor.view;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: "# mine\nimage:\n  pullPolicy: Sometimes\n" } });
+  });
+  const result = await rendered(before);
+  assert.equal(result.ok, false);
+  assert.deepEqual(result.error.schema.map((v) => v.path), ["/image/pullPolicy"]);
+  await page.waitForSelector("#editor .cm-lintRange-error", { timeout: 10_000 });
+  const marked = await page.evaluate(() => {
+    const view = window.playground.editor.view;
+    return view.state.doc.lineAt(view.posAtDOM(document.querySelector("#editor .cm-lintRange-error"))).number;
+  });
+  assert.equal(marked, 3, "the editor marks the line of image.pullPolicy");
+  assert.match(await page.textContent("#error-panel"), /values-1\.yaml \(-f\):3/);
+});
+
+test("the state round-trips through a shared URL", { skip }, async () => {
+  await page.click("#btn-sample");
+  await page.fill("#opt-name", "shared-release");
+  await page.click('#values-list .file[data-path="values:0"]');
+  await page.evaluate(() => {
+    const view = window.playground.editor.view;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: "replicaCount: 7\n" } });
+  });
+  await page.click("#btn-share");
+  await page.waitForFunction(() => location.hash.startsWith("#s="));
+  const url = await page.evaluate(() => location.href);
+  const other = await context.newPage();
+  await other.goto(url);
+  await other.waitForFunction(() => window.playground?.result?.ok === true, null, { timeout: 30_000 });
+  const manifest = await other.evaluate(() => window.playground.result.manifest);
+  assert.match(manifest, /replicas: 7/);
+  assert.match(manifest, /name: shared-release-mychart/);
+  await other.close();
+});
+
+test("the playground works offline once loaded", { skip }, async () => {
+  await page.goto(server.url);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await page.waitForFunction(() => window.playground?.result?.ok === true, null, { timeout: 30_000 });
+  } finally {
+    await context.setOffline(false);
+  }
+});
