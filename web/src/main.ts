@@ -294,6 +294,9 @@ function openFile(path: string, line?: number): void {
   applyMarks();
   renderSidebar();
   if (line) editor.goTo(line);
+  const shown = result?.templates ?? lastGood?.templates ?? {};
+  const match = Object.keys(shown).find((n) => n === `${chartName}/${path}`);
+  if (match) selectedTemplate = match;
   if (view === "templates") refreshOutput();
 }
 
