@@ -217,6 +217,11 @@ pub trait Object: Any {
     fn to_go_string(&self) -> Option<String> {
         None
     }
+    /// For a Go named basic type (`time.Month`, `time.Weekday`, `time.Duration`): the value
+    /// of its underlying kind, which verbs like `%d` print (`printf "%d" .Month` is `3`).
+    fn underlying(&self) -> Option<Value> {
+        None
+    }
     /// The value `encoding/json` (and so `toJson`, `toYaml`) sees: a struct as a map of its
     /// fields under their JSON names, a `time.Time` as its RFC 3339 string... `None` when
     /// Go cannot marshal the type (`json: unsupported type: T`).

@@ -8,6 +8,9 @@ use crate::value::Value;
 const LOWER_DIGITS: &[u8; 17] = b"0123456789abcdefx";
 const UPPER_DIGITS: &[u8; 17] = b"0123456789ABCDEFX";
 
+/// Nesting depth beyond which lists and maps are not printed further.
+const MAX_DEPTH: usize = 256;
+
 /// Flags, width and precision of the verb being printed (Go's `fmtFlags` plus `wid`/`prec`).
 #[derive(Clone, Copy, Default)]
 pub(super) struct Flags {
@@ -109,6 +112,12 @@ impl Printer {
 
     /// A value at any depth (Go's `printValue`); `depth > 0` inside lists and maps.
     pub fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
+        // A map that contains itself (`set $d "self" $d`) would make Go recurse until the
+        // process dies; stop at a depth no real value reaches.
+        if depth > MAX_DEPTH {
+            self.write_str("...");
+            return;
+        }
         match v {
             Value::Nil => {
                 if self.f.sharp_v {
@@ -189,7 +198,14 @@ impl Printer {
                     let s = o.format_v();
                     self.fmt_string_verb(&s, verb, v, depth);
                 }
-                _ => self.bad_verb(Some(v), verb, depth),
+                // Inside `%!verb(type=value)` the value is shown with `%v`; printing it
+                // through `bad_verb` again would never end.
+                _ if self.erroring => self.write_str(&o.format_v()),
+                _ => match o.underlying() {
+                    // A named basic type (`time.Month`) prints its underlying value.
+                    Some(u) => self.print_value(&u, verb, depth + 1),
+                    None => self.bad_verb(Some(v), verb, depth),
+                },
             },
         }
     }
@@ -327,7 +343,7 @@ impl Printer {
     fn fmt_unicode(&mut self, u: u64) {
         let mut prec = 4;
         if self.f.prec_present && self.f.prec > 4 {
-            prec = self.f.prec.min(64);
+            prec = self.f.prec;
         }
         let mut s = format!("{u:X}");
         while s.len() < prec {

@@ -280,3 +280,13 @@ fn go_syntax_and_types() {
         "[]byte{0x1}"
     );
 }
+
+#[test]
+fn self_containing_map_terminates() {
+    let m = Map::new();
+    m.insert("self", Value::Map(m.clone()));
+    let out = format_value(&Value::Map(m.clone()));
+    assert!(out.starts_with("map[self:map[self:"));
+    assert!(out.contains("..."));
+    m.remove("self");
+}

@@ -40,24 +40,16 @@ pub(crate) fn coalesce_values(chart: &Chart, user: &Map, mode: Mode) -> Result<M
     for (k, v) in user.borrow().iter() {
         dest.insert(k.clone(), v.deep_copy());
     }
-    coalesce_chart(chart, &dest, "", mode)?;
+    coalesce_chart(chart, &dest, mode)?;
     Ok(dest)
 }
 
-fn concat_prefix(a: &str, b: &str) -> String {
-    if a.is_empty() {
-        b.to_string()
-    } else {
-        format!("{a}.{b}")
-    }
+fn coalesce_chart(chart: &Chart, dest: &Map, mode: Mode) -> Result<(), ValuesError> {
+    coalesce_own_values(chart, dest, mode);
+    coalesce_deps(chart, dest, mode)
 }
 
-fn coalesce_chart(chart: &Chart, dest: &Map, prefix: &str, mode: Mode) -> Result<(), ValuesError> {
-    coalesce_own_values(chart, dest, prefix, mode);
-    coalesce_deps(chart, dest, prefix, mode)
-}
-
-fn coalesce_deps(chart: &Chart, dest: &Map, prefix: &str, mode: Mode) -> Result<(), ValuesError> {
+fn coalesce_deps(chart: &Chart, dest: &Map, mode: Mode) -> Result<(), ValuesError> {
     for sub in &chart.dependencies {
         let name = sub.name();
         let sub_dest = match dest.get(name) {
@@ -73,9 +65,8 @@ fn coalesce_deps(chart: &Chart, dest: &Map, prefix: &str, mode: Mode) -> Result<
                 });
             }
         };
-        let sub_prefix = concat_prefix(prefix, chart.name());
         coalesce_globals(&sub_dest, dest);
-        coalesce_chart(sub, &sub_dest, &sub_prefix, mode)?;
+        coalesce_chart(sub, &sub_dest, mode)?;
     }
     Ok(())
 }
@@ -132,7 +123,7 @@ fn coalesce_globals(dest: &Map, src: &Map) {
 }
 
 /// Helm's `coalesceValues`: merges one chart's own defaults (a deep copy) into `v`.
-fn coalesce_own_values(chart: &Chart, v: &Map, _prefix: &str, mode: Mode) {
+fn coalesce_own_values(chart: &Chart, v: &Map, mode: Mode) {
     let defaults = chart.values.deep_copy();
     for (key, val) in defaults.entries() {
         match v.get(&key) {

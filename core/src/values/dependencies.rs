@@ -6,7 +6,7 @@
 use super::coalesce::{Mode, coalesce_tables, coalesce_values};
 use super::version::is_compatible_range;
 use super::{ValuesError, validate_schema};
-use crate::chart::{Chart, Dependency};
+use crate::chart::{Chart, Dependency, metadata_value};
 use crate::value::{Map, MapKind, Value};
 
 /// Helm's `ProcessDependencies` followed by `CoalesceValues`: returns the chart tree the
@@ -22,19 +22,16 @@ pub fn process_dependencies(chart: &Chart, user: &Map) -> Result<(Chart, Map), V
 }
 
 /// What `helm install`/`template` does before rendering: [`process_dependencies`], then
-/// schema validation of the result (unless skipped). Errors carry Helm's prefixes.
+/// schema validation of the result (unless skipped), with Helm's `values don't meet the
+/// specifications…` prefix. (`helm install` also prefixes dependency-processing errors
+/// with `chart dependencies processing failed: `; the SDK render the corpus was made
+/// with does not, so neither do we.)
 pub fn to_render_values(
     chart: &Chart,
     user: &Map,
     skip_schema_validation: bool,
 ) -> Result<(Chart, Map), ValuesError> {
-    let mut processed = chart.clone();
-    let wrap = |e: ValuesError| ValuesError {
-        message: format!("chart dependencies processing failed: {}", e.message),
-    };
-    process_enabled(&mut processed, user, "").map_err(wrap)?;
-    process_import_values_tree(&mut processed).map_err(wrap)?;
-    let values = coalesce_values(&processed, user, Mode::Coalesce)?;
+    let (processed, values) = process_dependencies(chart, user)?;
     if !skip_schema_validation {
         validate_schema(&processed, &values).map_err(|e| ValuesError {
             message: format!(
@@ -46,14 +43,10 @@ pub fn to_render_values(
     Ok((processed, values))
 }
 
-/// Renames a chart copy for an alias, in its metadata and in the raw Chart.yaml map.
+/// Renames a chart copy for an alias.
 fn rename(chart: &mut Chart, name: &str) {
     chart.metadata.name = name.to_string();
-    if let Value::Map(m) = &chart.raw_metadata {
-        let copy = m.deep_copy();
-        copy.insert("name", Value::str(name));
-        chart.raw_metadata = Value::Map(copy);
-    }
+    chart.raw_metadata = metadata_value(&chart.metadata, true);
 }
 
 /// Helm's `processDependencyEnabled`: resolves aliases, tags and conditions for one
@@ -66,24 +59,45 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str) -> Result<(), ValuesError
     let declared = |e: &Chart, r: &Dependency| {
         e.name() == r.name && is_compatible_range(r.version.as_deref(), &e.metadata.version)
     };
-    let mut deps: Vec<Chart> = existing
+    // Which loaded chart fills each slot of the new list (undeclared charts first, then
+    // one per declared dependency), and under which alias.
+    let mut plan: Vec<(usize, Option<String>)> = existing
         .iter()
-        .filter(|e| !c.metadata.dependencies.iter().any(|r| declared(e, r)))
-        .cloned()
+        .enumerate()
+        .filter(|(_, e)| !c.metadata.dependencies.iter().any(|r| declared(e, r)))
+        .map(|(i, _)| (i, None))
         .collect();
     for req in &mut c.metadata.dependencies {
-        if let Some(found) = existing.iter().find(|e| declared(e, req)) {
-            let mut copy = found.clone();
-            if let Some(alias) = req.alias.as_deref().filter(|a| !a.is_empty()) {
-                rename(&mut copy, alias);
-            }
-            deps.push(copy);
+        let alias = req.alias.clone().filter(|a| !a.is_empty());
+        if let Some(i) = existing.iter().position(|e| declared(e, req)) {
+            plan.push((i, alias.clone()));
         }
-        if let Some(alias) = req.alias.as_deref().filter(|a| !a.is_empty()) {
-            req.name = alias.to_string();
+        if let Some(alias) = alias {
+            req.name = alias;
         }
         req.enabled = true;
     }
+    let mut uses = vec![0usize; existing.len()];
+    for (i, _) in &plan {
+        uses[*i] += 1;
+    }
+    let mut slots: Vec<Option<Chart>> = existing.into_iter().map(Some).collect();
+    let deps: Vec<Chart> = plan
+        .into_iter()
+        .map(|(i, alias)| {
+            uses[i] -= 1;
+            let mut dep = if uses[i] == 0 {
+                slots[i].take()
+            } else {
+                slots[i].clone()
+            }
+            .unwrap_or_default();
+            if let Some(alias) = alias {
+                rename(&mut dep, &alias);
+            }
+            dep
+        })
+        .collect();
 
     c.dependencies = deps;
     let cvals = coalesce_values(c, v, Mode::Coalesce)?;
@@ -108,6 +122,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str) -> Result<(), ValuesError
         process_enabled(d, &cvals, &subpath)?;
     }
     c.dependencies = deps;
+    c.raw_metadata = metadata_value(&c.metadata, true);
     Ok(())
 }
 
@@ -239,6 +254,7 @@ fn process_import_values(c: &mut Chart) -> Result<(), ValuesError> {
         }
         r.import_values = rewritten;
     }
+    c.raw_metadata = metadata_value(&c.metadata, true);
     let merged = cvals.deep_copy();
     coalesce_tables(&merged, &b, Mode::Merge);
     c.values = merged;

@@ -5,8 +5,9 @@
 
 use crate::value::{Map, Value};
 
-/// How deep arrays and objects may nest (Go's scanner allows 10000).
-const MAX_DEPTH: usize = 10_000;
+/// How deep arrays and objects may nest. Go's scanner allows 10000; we stop earlier so
+/// the recursive decoder stays well inside a wasm32 stack.
+const MAX_DEPTH: usize = 500;
 
 /// Decodes the JSON value at the start of `input` (leading whitespace allowed) and
 /// returns it with the number of characters consumed.
@@ -19,6 +20,19 @@ pub(crate) fn decode_prefix(input: &[char]) -> Result<(Value, usize), String> {
     d.skip_ws();
     let v = d.value()?;
     Ok((v, d.pos))
+}
+
+/// Decodes a whole JSON document (Go's `json.Unmarshal`): one value, then only whitespace.
+pub(crate) fn decode_document(text: &str) -> Result<Value, String> {
+    let chars: Vec<char> = text.chars().collect();
+    let (v, used) = decode_prefix(&chars)?;
+    match chars[used..]
+        .iter()
+        .find(|c| !matches!(c, ' ' | '\t' | '\r' | '\n'))
+    {
+        None => Ok(v),
+        Some(c) => Err(invalid(*c, "after top-level value")),
+    }
 }
 
 struct Decoder<'a> {
@@ -298,6 +312,8 @@ mod tests {
         assert_eq!(dec("[1,2").unwrap_err(), "unexpected EOF");
         assert!(dec("1e400").is_err());
         assert!(dec("-").is_err());
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(dec(&deep).is_err());
     }
 
     #[test]

@@ -9,9 +9,10 @@
 use std::error::Error;
 use std::fmt::Write;
 
-use boon::{Compiler, ErrorKind, Format, Schemas, ValidationError};
+use boon::{Compiler, ErrorKind, Schemas, ValidationError};
 
 use super::ValuesError;
+use super::formats;
 use super::json;
 use super::strvals::go_quote;
 use crate::chart::Chart;
@@ -57,12 +58,9 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
     let doc = parse_schema(schema)?;
     let mut compiler = Compiler::new();
     compiler.use_loader(Box::new(NoFetch));
-    compiler.register_format(Format {
-        name: "ipv4",
-        func: validate_ipv4,
-    });
+    formats::register(&mut compiler);
     compiler
-        .add_resource(SCHEMA_URL, doc)
+        .add_resource(SCHEMA_URL, doc.clone())
         .map_err(|e| compile_error(&e))?;
     let mut schemas = Schemas::new();
     let index = compiler
@@ -73,7 +71,7 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
         Ok(()) => Ok(()),
         Err(e) => {
             let mut text = String::new();
-            display(&e, 0, &mut text);
+            display(&e, 0, &mut text, Some(&doc));
             Err(format!("{}\n", text.trim_start_matches('\n')))
         }
     }
@@ -130,71 +128,182 @@ fn compile_error(e: &boon::CompileError) -> String {
         }
         boon::CompileError::ValidationError { url, src } => {
             let mut text = String::new();
-            display(src, 0, &mut text);
+            display(src, 0, &mut text, None);
+            let header = match &src.kind {
+                ErrorKind::Schema { url } if url.ends_with('#') => message(&src.kind),
+                ErrorKind::Schema { url } => {
+                    format!(
+                        "jsonschema validation failed with {}",
+                        quote(&format!("{url}#"))
+                    )
+                }
+                kind => message(kind),
+            };
             format!(
-                "{} is not valid against metaschema: {}",
-                go_quote(url),
-                text.trim_start_matches('\n')
+                "{} is not valid against metaschema: {header}{text}",
+                go_quote(&with_fragment(url))
             )
+        }
+        boon::CompileError::JsonPointerNotFound(url) => {
+            format!("json-pointer in {} not found", go_quote(url))
         }
         other => other.to_string(),
     }
 }
 
-/// Go's `net`-free ipv4 check from the Go validator (its messages, not Rust's parser's).
-fn validate_ipv4(v: &serde_json::Value) -> Result<(), Box<dyn Error>> {
-    let serde_json::Value::String(s) = v else {
-        return Ok(());
-    };
-    let groups: Vec<&str> = s.split('.').collect();
-    if groups.len() != 4 {
-        return Err("expected four decimals".into());
+/// A schema URL with its (possibly empty) fragment, as the Go validator names it.
+fn with_fragment(url: &str) -> String {
+    if url.contains('#') {
+        url.to_string()
+    } else {
+        format!("{url}#")
     }
-    for g in groups {
-        if g.len() > 1 && g.starts_with('0') {
-            return Err("leading zeros".into());
-        }
-        let digits = g.strip_prefix(['+', '-']).unwrap_or(g);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("strconv.Atoi: parsing {}: invalid syntax", go_quote(g)).into());
-        }
-        let n: i64 = g.parse().unwrap_or(i64::MAX);
-        if !(0..=255).contains(&n) {
-            return Err("decimal must be between 0 and 255".into());
-        }
-    }
-    Ok(())
 }
 
 /// Writes an error tree the way the Go validator prints it (minus the root line Helm
 /// strips): each error `\n- at '<instance path>': <message>`, causes indented by two.
-fn display(e: &ValidationError, indent: usize, out: &mut String) {
-    let skip = e.causes.len() == 1 && matches!(e.kind, ErrorKind::Reference { .. });
+fn display(e: &ValidationError, indent: usize, out: &mut String, doc: Option<&serde_json::Value>) {
+    display_under(e, None, indent, out, doc);
+}
+
+fn line(out: &mut String, indent: usize, at: &str, text: &str) {
+    out.push('\n');
+    for _ in 1..indent {
+        out.push_str("  ");
+    }
+    let _ = write!(out, "- at {}: {text}", quote(at));
+}
+
+/// The combinators whose lone failing branch boon reports in place of the combinator's
+/// own error (the Go validator always wraps it): each wrapper's message and instance
+/// location (the error's, minus the steps taken below that combinator), outermost first.
+fn unwrapped_combinators(
+    e: &ValidationError,
+    parent: Option<&ValidationError>,
+) -> Option<Vec<(&'static str, String)>> {
+    let p = parent?;
+    let base = match &p.kind {
+        ErrorKind::AllOf | ErrorKind::AnyOf | ErrorKind::OneOf(_) => return None,
+        ErrorKind::Reference { url, .. } => *url,
+        _ => p.schema_url,
+    };
+    let suffix = e.schema_url.strip_prefix(base)?;
+    let is_index = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mut tokens = suffix.split('/').filter(|t| !t.is_empty()).peekable();
+    let mut found = Vec::new();
+    let mut steps = 0;
+    while let Some(t) = tokens.next() {
+        match t {
+            "allOf" | "anyOf" | "oneOf" => {
+                if !tokens.next().is_some_and(is_index) {
+                    return None;
+                }
+                let message = match t {
+                    "allOf" => "'allOf' failed",
+                    "anyOf" => "'anyOf' failed",
+                    _ => "'oneOf' failed, none matched",
+                };
+                found.push((message, steps));
+            }
+            "properties" | "patternProperties" | "prefixItems" => {
+                tokens.next()?;
+                steps += 1;
+            }
+            "items" => {
+                if tokens.peek().is_some_and(|t| is_index(t)) {
+                    tokens.next();
+                }
+                steps += 1;
+            }
+            "additionalProperties"
+            | "unevaluatedProperties"
+            | "additionalItems"
+            | "unevaluatedItems"
+            | "contains" => steps += 1,
+            "dependencies" | "dependentSchemas" => {
+                tokens.next()?;
+            }
+            "not" | "if" | "then" | "else" => {}
+            _ => return None,
+        }
+    }
+    let instance = &e.instance_location.tokens;
+    found
+        .into_iter()
+        .map(|(message, at)| {
+            let keep = instance.len().checked_sub(steps - at)?;
+            Some((message, pointer(&instance[..keep])))
+        })
+        .collect()
+}
+
+fn display_under(
+    e: &ValidationError,
+    parent: Option<&ValidationError>,
+    indent: usize,
+    out: &mut String,
+    doc: Option<&serde_json::Value>,
+) {
     let mut indent = indent;
+    if indent > 0 {
+        for (text, at) in unwrapped_combinators(e, parent).unwrap_or_default() {
+            line(out, indent, &at, text);
+            indent += 1;
+        }
+    }
+    let skip = e.causes.len() == 1 && matches!(e.kind, ErrorKind::Reference { .. });
     if !skip {
         if indent > 0 {
-            out.push('\n');
-            for _ in 0..indent - 1 {
-                out.push_str("  ");
-            }
-            out.push_str("- ");
-            let _ = write!(
-                out,
-                "at {}: {}",
-                quote(&instance_pointer(e)),
-                message(&e.kind)
-            );
+            let text = match (&e.kind, doc) {
+                (ErrorKind::Pattern { got, .. }, Some(doc)) => {
+                    match original_pattern(doc, e.schema_url) {
+                        Some(p) => format!("{} does not match pattern {}", quote(got), quote(p)),
+                        None => message(&e.kind),
+                    }
+                }
+                _ => message(&e.kind),
+            };
+            line(out, indent, &instance_pointer(e), &text);
         }
         indent += 1;
     }
     for cause in &e.causes {
-        display(cause, indent, out);
+        display_under(cause, Some(e), indent, out, doc);
     }
 }
 
+/// The `pattern` as written in the schema: boon reports its ECMA-to-Rust translation
+/// (`\d` becomes `[0-9]`), Helm the original.
+fn original_pattern<'d>(doc: &'d serde_json::Value, schema_url: &str) -> Option<&'d str> {
+    let fragment = schema_url.strip_prefix(SCHEMA_URL)?.strip_prefix('#')?;
+    let pointer = percent_decode(fragment)?;
+    doc.pointer(&pointer)?.get("pattern")?.as_str()
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 fn instance_pointer(e: &ValidationError) -> String {
+    pointer(&e.instance_location.tokens)
+}
+
+fn pointer(tokens: &[boon::InstanceToken]) -> String {
     let mut s = String::new();
-    for tok in &e.instance_location.tokens {
+    for tok in tokens {
         s.push('/');
         match tok {
             boon::InstanceToken::Prop(p) => s.push_str(&p.replace('~', "~0").replace('/', "~1")),
@@ -239,17 +348,37 @@ fn is_primitive(v: &serde_json::Value) -> bool {
     )
 }
 
-/// A number as Go's `message.Printer` prints `%v` of a float64 in English: thousands
-/// grouped (`70,000`).
+/// A number as Go's `message.Printer` prints `%v` of a float64 in English: shortest
+/// digits, thousands grouped (`70,000`), and `1.5×10⁰⁶` once the exponent leaves -4..5.
 fn number(n: &serde_json::Number) -> String {
     let f = n.as_f64().unwrap_or(0.0);
-    let plain = if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
-        format!("{f:.0}")
-    } else if f.abs() >= 1e-4 && f.abs() < 1e21 {
-        format!("{f}")
-    } else {
-        return format!("{f:e}");
-    };
+    if f == 0.0 {
+        return "0".into();
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        let digits = format!("{:02}", exp.unsigned_abs());
+        let sup: String = digits
+            .chars()
+            .map(|c| match c {
+                '0' => '⁰',
+                '1' => '¹',
+                '2' => '²',
+                '3' => '³',
+                '4' => '⁴',
+                '5' => '⁵',
+                '6' => '⁶',
+                '7' => '⁷',
+                '8' => '⁸',
+                _ => '⁹',
+            })
+            .collect();
+        let sign = if exp < 0 { "⁻" } else { "" };
+        return format!("{mantissa}×10{sign}{sup}");
+    }
+    let plain = format!("{f}");
     let (sign, rest) = match plain.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", plain.as_str()),
@@ -276,7 +405,7 @@ fn message(kind: &ErrorKind) -> String {
     match kind {
         K::Group | K::Reference { .. } => "validation failed".into(),
         K::Schema { url } => format!("jsonschema validation failed with {}", quote(url)),
-        K::ContentSchema => "contentSchema failed".into(),
+        K::ContentSchema => "'contentSchema' failed".into(),
         K::PropertyName { prop } => format!("invalid propertyName {}", quote(prop)),
         K::RefCycle {
             url,
@@ -300,14 +429,14 @@ fn message(kind: &ErrorKind) -> String {
                     format!("value must be one of {}", items.join(", "))
                 }
             } else {
-                "enum failed".into()
+                "'enum' failed".into()
             }
         }
         K::Const { want } => {
             if is_primitive(want) {
                 format!("value must be {}", display_value(want))
             } else {
-                "const failed".into()
+                "'const' failed".into()
             }
         }
         K::Format { got, want, err } => {
@@ -423,6 +552,33 @@ mod tests {
             "- at '': missing property 'name'\n"
         );
         assert!(check(s, json!({"name": "x", "replicas": 2.0})).is_ok());
+    }
+
+    #[test]
+    fn numbers_like_go_message_printer() {
+        let n = |f: f64| number(&serde_json::Number::from_f64(f).unwrap());
+        assert_eq!(n(70000.0), "70,000");
+        assert_eq!(n(999999.5), "999,999.5");
+        assert_eq!(n(1e6), "1×10⁰⁶");
+        assert_eq!(n(-2.5e6), "-2.5×10⁰⁶");
+        assert_eq!(n(1e-5), "1×10⁻⁰⁵");
+        assert_eq!(n(0.0001), "0.0001");
+        assert_eq!(n(1e21), "1×10²¹");
+        assert_eq!(n(-1.2345e-5), "-1.2345×10⁻⁰⁵");
+    }
+
+    #[test]
+    fn lone_failing_branches_keep_their_combinator() {
+        let s = json!({"properties": {
+            "all": {"allOf": [{"type": "string"}, {"maxLength": 2}]},
+            "arr": {"anyOf": [{"items": {"allOf": [{"type": "integer"}]}}]}
+        }});
+        assert_eq!(
+            check(s, json!({"all": "abc", "arr": [1, "s"]})).unwrap_err(),
+            "- at '/all': 'allOf' failed\n  - at '/all': maxLength: got 3, want 2\n\
+             - at '/arr': 'anyOf' failed\n  - at '/arr/1': 'allOf' failed\n    \
+             - at '/arr/1': got string, want integer\n"
+        );
     }
 
     #[test]

@@ -18,14 +18,38 @@ const MAX_NESTED_NAME_LEVEL: usize = 30;
 /// hostile `a[0][0][0]…` from exhausting the stack.
 const MAX_RECURSION: usize = 200;
 
+/// Reads the file a `--set-file` value names; its text becomes the value.
+pub type FileReader<'a> = &'a mut dyn FnMut(&str) -> Result<String, String>;
+
 /// Parses `expr` into `into`, as `helm --set…` does for one flag argument.
 pub(crate) fn parse(kind: SetKind, expr: &str, into: &Map) -> Result<(), ValuesError> {
-    let mut p = Parser {
-        s: expr.chars().collect(),
-        pos: 0,
-        kind,
-        depth: 0,
-    };
+    run(
+        Parser {
+            s: expr.chars().collect(),
+            pos: 0,
+            kind,
+            depth: 0,
+            file_reader: None,
+        },
+        into,
+    )
+}
+
+/// `--set-file key=path`: parsed like `--set`, each value replaced by the named file's text.
+pub(crate) fn parse_file(expr: &str, into: &Map, read: FileReader) -> Result<(), ValuesError> {
+    run(
+        Parser {
+            s: expr.chars().collect(),
+            pos: 0,
+            kind: SetKind::Set,
+            depth: 0,
+            file_reader: Some(read),
+        },
+        into,
+    )
+}
+
+fn run(mut p: Parser, into: &Map) -> Result<(), ValuesError> {
     loop {
         match p.key(into, 0) {
             Ok(()) => {}
@@ -54,14 +78,15 @@ enum ListOutcome {
     NotList,
 }
 
-struct Parser {
+struct Parser<'a> {
     s: Vec<char>,
     pos: usize,
     kind: SetKind,
     depth: usize,
+    file_reader: Option<FileReader<'a>>,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn read(&mut self) -> Option<char> {
         let c = self.s.get(self.pos).copied();
         if c.is_some() {
@@ -145,7 +170,7 @@ impl Parser {
                         Ok(ListOutcome::List(items)) => Value::list(items),
                         Ok(ListOutcome::NotList) => {
                             let (rs, _) = self.until(&[',']);
-                            self.typed(rs)
+                            self.typed(rs)?
                         }
                         Err(Stop::Eof) => {
                             set(data, &k, Value::str(""));
@@ -246,7 +271,10 @@ impl Parser {
                         Ok(ListOutcome::List(items)) => Value::list(items),
                         Ok(ListOutcome::NotList) => {
                             let (rs, _) = self.until(&[',']);
-                            self.typed(rs)
+                            match self.typed(rs) {
+                                Ok(v) => v,
+                                Err(e) => return (list, Err(e)),
+                            }
                         }
                         Err(Stop::Eof) => Value::str(""),
                         Err(e) => return (list, Err(e)),
@@ -259,7 +287,7 @@ impl Parser {
                     Ok(n) => n,
                     Err(e) => return (list, Err(e)),
                 };
-                let current = match list.get(i as usize) {
+                let current = match usize::try_from(i).ok().and_then(|i| list.get(i)) {
                     Some(Value::Nil) | None => Vec::new(),
                     Some(v) => match as_list(v) {
                         Ok(l) => l,
@@ -273,11 +301,12 @@ impl Parser {
                 set_index(list, i, Value::list(inner))
             }
             Some(_) => {
-                let inner = match list.get(i as usize) {
+                let slot = usize::try_from(i).ok().and_then(|i| list.get_mut(i));
+                let inner = match slot {
                     Some(Value::Map(m)) if m.kind() == MapKind::Any => m.clone(),
-                    Some(_) => {
+                    Some(other) => {
                         let m = Map::new();
-                        list[i as usize] = Value::Map(m.clone());
+                        *other = Value::Map(m.clone());
                         m
                     }
                     None => Map::new(),
@@ -346,16 +375,24 @@ impl Parser {
                     {
                         self.unread();
                     }
-                    items.push(self.typed(rs));
+                    items.push(self.typed(rs)?);
                     return Ok(ListOutcome::List(items));
                 }
-                Some(_) => items.push(self.typed(rs)),
+                Some(_) => items.push(self.typed(rs)?),
             }
         }
     }
 
-    /// Helm's `typedVal`: `--set` guesses bools, null and int64; `--set-string` keeps strings.
-    fn typed(&self, v: String) -> Value {
+    /// Helm's `typedVal`: `--set` guesses bools, null and int64; `--set-string` keeps
+    /// strings; `--set-file` reads the named file.
+    fn typed(&mut self, v: String) -> Step<Value> {
+        if let Some(read) = self.file_reader.as_mut() {
+            return read(&v).map(Value::string).map_err(Stop::Err);
+        }
+        Ok(self.guess(v))
+    }
+
+    fn guess(&self, v: String) -> Value {
         if self.kind == SetKind::SetString {
             return Value::string(v);
         }
@@ -395,7 +432,9 @@ fn set_index(mut list: Vec<Value>, i: i64, v: Value) -> (Vec<Value>, Step) {
         let msg = format!("index of {i} is greater than maximum supported index of {MAX_INDEX}");
         return (list, fail(msg));
     }
-    let i = i as usize;
+    let Ok(i) = usize::try_from(i) else {
+        return (list, fail(format!("negative {i} index not allowed")));
+    };
     if list.len() <= i {
         list.resize(i + 1, Value::Nil);
     }

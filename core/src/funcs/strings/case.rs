@@ -7,6 +7,17 @@ pub fn simple_upper(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_uppercase();
     }
+    // Greek letters with ypogegrammeni map to their prosgegrammeni capitals, where the
+    // full mapping (Rust's) expands to two letters.
+    let u = c as u32;
+    let greek = match u {
+        0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => Some(u + 8),
+        0x1FB3 | 0x1FC3 | 0x1FF3 => Some(u + 9),
+        _ => None,
+    };
+    if let Some(up) = greek.and_then(char::from_u32) {
+        return up;
+    }
     let mut up = c.to_uppercase();
     match (up.next(), up.next()) {
         (Some(u), None) => u,
@@ -154,7 +165,8 @@ fn is_alphabet(c: char) -> bool {
 }
 
 /// xstrings' `ToPascalCase` (Sprig's `camelcase`): connectors are dropped and the next
-/// rune upper-cased; a leading all-caps run is lower-cased after its first rune.
+/// rune upper-cased; in a word that starts with a capital, the capitals following it
+/// are lower-cased up to the first non-capital.
 pub fn pascal_case(x: &str) -> String {
     let mut out = String::with_capacity(x.len());
     let mut chars = x.chars();
@@ -183,6 +195,8 @@ pub fn pascal_case(x: &str) -> String {
             continue;
         }
         if is_connector(r1) {
+            // Each word after a connector starts its own all-caps run check.
+            first_upper = r0.is_uppercase();
             r0 = simple_upper(r0);
         } else {
             if first_upper {

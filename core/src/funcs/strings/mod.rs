@@ -137,6 +137,10 @@ fn repeat(x: &str, count: i64) -> Result<String, FuncError> {
 /// Sprig's `indent`: every line, including empty ones, gets the padding.
 fn indent(spaces: i64, x: &str) -> Result<String, FuncError> {
     let pad = repeat(" ", spaces)?;
+    let lines = x.bytes().filter(|&b| b == b'\n').count() + 1;
+    if lines.saturating_mul(pad.len()) > MAX_REPEAT_BYTES {
+        return Err(FuncError::new("strings: Repeat output length overflow"));
+    }
     let mut out = String::with_capacity(x.len() + pad.len() * 2);
     out.push_str(&pad);
     for (i, line) in x.split('\n').enumerate() {

@@ -50,6 +50,8 @@ fn case_functions() {
         ("HTTP2xx", "http_2xx", "Http2xx"),
         ("Bld4Floor3rd", "bld4_floor_3rd", "Bld4Floor3rd"),
         ("", "", ""),
+        ("ab CDE fG", "ab_cde_f_g", "AbCdeFG"),
+        ("A__BC", "a__bc", "A_Bc"),
     ];
     for (input, snake, camel) in cases {
         assert_eq!(text("snakecase", &[st(input)]), snake, "snakecase {input}");
