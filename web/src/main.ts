@@ -326,6 +326,7 @@ function loadChart(files: Map<string, FileContent>, userValues = [""]): void {
 }
 
 function loadSample(): void {
+  status("");
   loadChart(new Map(Object.entries(SAMPLE_FILES)), [SAMPLE_USER_VALUES]);
 }
 
