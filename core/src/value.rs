@@ -55,6 +55,8 @@ pub enum ListKind {
     String,
     /// `[]int`
     Int,
+    /// `[][]interface {}` (Sprig's `chunk`)
+    AnyList,
 }
 
 impl ListKind {
@@ -64,6 +66,7 @@ impl ListKind {
             ListKind::Any => "[]interface {}",
             ListKind::String => "[]string",
             ListKind::Int => "[]int",
+            ListKind::AnyList => "[][]interface {}",
         }
     }
 }
@@ -99,14 +102,13 @@ impl MapKind {
 }
 
 /// A shared, mutable Go map with string keys. `Clone` shares; use [`Map::deep_copy`]
-/// for an independent copy.
+/// for an independent copy. The static type travels with the handle, so the same map
+/// can be seen under another map type ([`Map::retyped`]), as Go's assignment of a
+/// `common.Values` to a `map[string]interface{}` parameter does.
 #[derive(Clone, Default)]
-pub struct Map(Rc<MapInner>);
-
-#[derive(Default)]
-struct MapInner {
+pub struct Map {
     kind: MapKind,
-    entries: RefCell<MapEntries>,
+    entries: Rc<RefCell<MapEntries>>,
 }
 
 impl Map {
@@ -114,53 +116,59 @@ impl Map {
         Self::default()
     }
     pub fn with_kind(kind: MapKind) -> Self {
-        Map(Rc::new(MapInner {
+        Map {
             kind,
-            entries: RefCell::new(BTreeMap::new()),
-        }))
+            entries: Rc::default(),
+        }
     }
     pub fn from_entries(entries: MapEntries) -> Self {
-        Map(Rc::new(MapInner {
+        Map {
             kind: MapKind::Any,
-            entries: RefCell::new(entries),
-        }))
+            entries: Rc::new(RefCell::new(entries)),
+        }
     }
     pub fn kind(&self) -> MapKind {
-        self.0.kind
+        self.kind
+    }
+    /// The same underlying map under another static type (shares the entries).
+    pub fn retyped(&self, kind: MapKind) -> Map {
+        Map {
+            kind,
+            entries: Rc::clone(&self.entries),
+        }
     }
     /// Borrow the entries. Do not hold the borrow across calls that may mutate this map.
     pub fn borrow(&self) -> Ref<'_, MapEntries> {
-        self.0.entries.borrow()
+        self.entries.borrow()
     }
     pub fn borrow_mut(&self) -> RefMut<'_, MapEntries> {
-        self.0.entries.borrow_mut()
+        self.entries.borrow_mut()
     }
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.0.entries.borrow().get(key).cloned()
+        self.entries.borrow().get(key).cloned()
     }
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.entries.borrow().contains_key(key)
+        self.entries.borrow().contains_key(key)
     }
     pub fn insert(&self, key: impl Into<String>, value: Value) -> Option<Value> {
-        self.0.entries.borrow_mut().insert(key.into(), value)
+        self.entries.borrow_mut().insert(key.into(), value)
     }
     pub fn remove(&self, key: &str) -> Option<Value> {
-        self.0.entries.borrow_mut().remove(key)
+        self.entries.borrow_mut().remove(key)
     }
     pub fn len(&self) -> usize {
-        self.0.entries.borrow().len()
+        self.entries.borrow().len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.entries.borrow().is_empty()
+        self.entries.borrow().is_empty()
     }
     /// The keys in sorted order.
     pub fn keys(&self) -> Vec<String> {
-        self.0.entries.borrow().keys().cloned().collect()
+        self.entries.borrow().keys().cloned().collect()
     }
     /// A snapshot of the entries in sorted order (cheap: values are reference counted).
     pub fn entries(&self) -> Vec<(String, Value)> {
-        self.0
-            .entries
+        self.entries
             .borrow()
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
@@ -168,21 +176,20 @@ impl Map {
     }
     /// Whether two handles share the same underlying map.
     pub fn ptr_eq(&self, other: &Map) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        Rc::ptr_eq(&self.entries, &other.entries)
     }
     /// An independent copy, recursively copying nested maps (Go's `copystructure`).
     pub fn deep_copy(&self) -> Map {
         let entries = self
-            .0
             .entries
             .borrow()
             .iter()
             .map(|(k, v)| (k.clone(), v.deep_copy()))
             .collect();
-        Map(Rc::new(MapInner {
-            kind: self.0.kind,
-            entries: RefCell::new(entries),
-        }))
+        Map {
+            kind: self.kind,
+            entries: Rc::new(RefCell::new(entries)),
+        }
     }
 }
 
@@ -215,6 +222,11 @@ pub trait Object: Any {
     fn format_v(&self) -> String;
     /// Conversions some functions apply (e.g. `toString` of a `*semver.Version` uses `String()`).
     fn to_go_string(&self) -> Option<String> {
+        None
+    }
+    /// For a Go named basic type (`time.Month`, `time.Weekday`, `time.Duration`): the value
+    /// of its underlying kind, which verbs like `%d` print (`printf "%d" .Month` is `3`).
+    fn underlying(&self) -> Option<Value> {
         None
     }
     /// The value `encoding/json` (and so `toJson`, `toYaml`) sees: a struct as a map of its
@@ -447,6 +459,9 @@ mod tests {
         let copy = v.deep_copy();
         m.insert("b", Value::Int(2));
         assert_eq!(copy.as_map().map(Map::len), Some(1));
+        let seen = m.retyped(MapKind::Values);
+        assert!(seen.ptr_eq(&m));
+        assert_eq!(seen.kind(), MapKind::Values);
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn clean(path: &str) -> String {
 
 /// The files of an archive, names relative to the chart root (the archive's first path
 /// component is the chart directory and is dropped), in archive order.
-pub(crate) fn archive_files(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, LoadError> {
+pub fn archive_files(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, LoadError> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Err(err("gzip: invalid header"));
     }

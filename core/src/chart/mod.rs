@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use crate::value::{Map, Value};
 
-pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, load_archive};
+pub use archive::{
+    MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE, archive_files, load_archive,
+};
 pub use metadata::{is_valid_semver, metadata_value};
 
 /// A loaded chart and, recursively, its dependencies from `charts/`.
@@ -181,6 +183,19 @@ fn utf8(name: &str, data: &[u8]) -> String {
 /// Helm's `LoadFiles`: sorts a chart's files into Chart.yaml, values, templates, other
 /// files and subcharts (directories and archives under `charts/`), then validates.
 pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, LoadError> {
+    load_chart_files_at(files, 0)
+}
+
+/// How deep subcharts may nest (directories and archives alike); far beyond any real
+/// chart, it keeps a hostile archive of archives from exhausting the stack.
+const MAX_SUBCHART_DEPTH: usize = 64;
+
+fn load_chart_files_at(files: Vec<(String, Vec<u8>)>, depth: usize) -> Result<Chart, LoadError> {
+    if depth > MAX_SUBCHART_DEPTH {
+        return Err(err(format!(
+            "subcharts nest more than {MAX_SUBCHART_DEPTH} levels deep"
+        )));
+    }
     let mut chart = Chart::default();
     let mut raw = metadata::RawMetadata::default();
     let mut have_metadata = false;
@@ -281,13 +296,14 @@ pub(crate) fn load_chart_files(files: Vec<(String, Vec<u8>)>) -> Result<Chart, L
                     "error unpacking subchart tar in {parent}: expected {n}, got {fname}"
                 )));
             }
-            load_archive(data).map_err(wrap)?
+            let files = archive::archive_files(data).map_err(wrap)?;
+            load_chart_files_at(files, depth + 1).map_err(wrap)?
         } else {
             let inner: Vec<(String, Vec<u8>)> = files
                 .into_iter()
                 .filter_map(|(f, d)| f.split_once('/').map(|(_, rest)| (rest.to_string(), d)))
                 .collect();
-            load_chart_files(inner).map_err(wrap)?
+            load_chart_files_at(inner, depth + 1).map_err(wrap)?
         };
         chart.dependencies.push(sub);
     }

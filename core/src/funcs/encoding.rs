@@ -51,11 +51,20 @@ fn b64enc(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     )))
 }
 
+/// A decoded Go string. Go strings hold any bytes, ours only UTF-8: binary results
+/// become a byte slice, which keeps what templates ask of them (`len`) right.
+fn decoded(result: Result<Vec<u8>, String>) -> Value {
+    match result {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => Value::string(s),
+            Err(e) => Value::Bytes(e.into_bytes().into()),
+        },
+        Err(e) => Value::string(e),
+    }
+}
+
 fn b64dec(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
-    Ok(Value::string(match base64_std_decode(str_arg(args, 0)) {
-        Ok(bytes) => bytes_to_string(bytes),
-        Err(e) => e,
-    }))
+    Ok(decoded(base64_std_decode(str_arg(args, 0))))
 }
 
 fn b32enc(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
@@ -65,10 +74,7 @@ fn b32enc(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
 }
 
 fn b32dec(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
-    Ok(Value::string(match base32_std_decode(str_arg(args, 0)) {
-        Ok(bytes) => bytes_to_string(bytes),
-        Err(e) => e,
-    }))
+    Ok(decoded(base32_std_decode(str_arg(args, 0))))
 }
 
 fn hex_digest<D: sha1::Digest>(input: &str) -> Value {
@@ -353,6 +359,17 @@ mod tests {
             call(b64dec, &[Value::str("_-8=")]),
             "illegal base64 data at input byte 0"
         );
+    }
+
+    #[test]
+    fn binary_decodes_keep_their_length() {
+        let env = FixedEnvironment::new(0, 7);
+        let ctx = CallContext { env: &env };
+        match b64dec(&ctx, &[Value::str("/w==")]) {
+            Ok(Value::Bytes(b)) => assert_eq!(&b[..], &[0xff]),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(call(b64dec, &[Value::str("w6k=")]), "é");
     }
 
     #[test]

@@ -74,6 +74,11 @@ fn elements<'a>(v: &'a Value, msg: impl Fn(&str) -> String) -> Result<Cow<'a, [V
             b.iter().map(|x| Value::Uint(u64::from(*x))).collect(),
         )),
         Value::Nil => Err(FuncError::new(NIL_DEREFERENCE)),
+        // Named slice types (`common.VersionSet`) are slices to reflection.
+        Value::Object(o) => match o.as_value() {
+            Some(Value::List(l)) => Ok(Cow::Owned(l.items.clone())),
+            _ => Err(FuncError::new(msg(o.kind()))),
+        },
         other => Err(FuncError::new(msg(other.go_kind()))),
     }
 }
@@ -224,7 +229,7 @@ fn chunk(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
         }
         out.push(Value::list(group));
     }
-    Ok(Value::list(out))
+    Ok(Value::typed_list(ListKind::AnyList, out))
 }
 
 fn concat(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
@@ -246,12 +251,12 @@ fn int_arg(v: &Value) -> i64 {
 fn until(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let count = int_arg(&args[0]);
     let step = if count < 0 { -1 } else { 1 };
-    Ok(int_list(&steps(0, count, step)))
+    Ok(int_list(&steps(0, count, step)?))
 }
 
 fn until_step(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let (start, stop, step) = (int_arg(&args[0]), int_arg(&args[1]), int_arg(&args[2]));
-    Ok(int_list(&steps(start, stop, step)))
+    Ok(int_list(&steps(start, stop, step)?))
 }
 
 fn int_list(values: &[i64]) -> Value {
@@ -261,35 +266,29 @@ fn int_list(values: &[i64]) -> Value {
     )
 }
 
+/// The longest range `until`, `untilStep` and `seq` build. Go would try any length and
+/// run out of memory; a pure core must not, and no chart needs millions of numbers.
+const MAX_RANGE: i128 = 1 << 22;
+
 /// Sprig's `untilStep`: from `start` towards `stop` (exclusive) by `step`; empty when
 /// the step is zero or points the wrong way.
-fn steps(start: i64, stop: i64, step: i64) -> Vec<i64> {
-    let mut out = Vec::new();
-    let mut i = start;
-    if stop < start {
-        if step >= 0 {
-            return out;
-        }
-        while i > stop {
-            out.push(i);
-            match i.checked_add(step) {
-                Some(next) => i = next,
-                None => break,
-            }
-        }
-    } else {
-        if step <= 0 {
-            return out;
-        }
-        while i < stop {
-            out.push(i);
-            match i.checked_add(step) {
-                Some(next) => i = next,
-                None => break,
-            }
-        }
+fn steps(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncError> {
+    let ascending = stop >= start;
+    if (ascending && step <= 0) || (!ascending && step >= 0) {
+        return Ok(Vec::new());
     }
-    out
+    let span = (i128::from(stop) - i128::from(start)).abs();
+    let stride = i128::from(step).abs();
+    let count = (span + stride - 1) / stride;
+    if count > MAX_RANGE {
+        return Err(FuncError::new(format!(
+            "range of {count} numbers is longer than the supported {MAX_RANGE}"
+        )));
+    }
+    let out = (0..count)
+        .map(|k| (i128::from(start) + k * i128::from(step)) as i64)
+        .collect();
+    Ok(out)
 }
 
 /// `seq` like the Unix tool, returned as a space-separated *string*:
@@ -299,11 +298,11 @@ fn seq(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let numbers = match p.as_slice() {
         [end] => {
             let inc = if *end < 1 { -1 } else { 1 };
-            steps(1, end.wrapping_add(inc), inc)
+            steps(1, end.wrapping_add(inc), inc)?
         }
         [start, end] => {
             let inc = if end < start { -1 } else { 1 };
-            steps(*start, end.wrapping_add(inc), inc)
+            steps(*start, end.wrapping_add(inc), inc)?
         }
         [start, step, end] => {
             let mut inc = 1;
@@ -313,7 +312,7 @@ fn seq(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
                     return Ok(Value::str(""));
                 }
             }
-            steps(*start, end.wrapping_add(inc), *step)
+            steps(*start, end.wrapping_add(inc), *step)?
         }
         _ => Vec::new(),
     };
@@ -370,6 +369,38 @@ mod tests {
         assert!(!call(has, &[Value::Int(1), Value::Nil]).unwrap().truthy());
     }
 
+    /// A named slice type, like `common.VersionSet`.
+    struct Names(Vec<&'static str>);
+
+    impl crate::value::Object for Names {
+        fn type_name(&self) -> &str {
+            "common.VersionSet"
+        }
+        fn kind(&self) -> &str {
+            "slice"
+        }
+        fn format_v(&self) -> String {
+            format!("{:?}", self.0)
+        }
+        fn as_value(&self) -> Option<Value> {
+            let items = self.0.iter().map(|s| Value::str(s)).collect();
+            Some(Value::typed_list(ListKind::String, items))
+        }
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    }
+
+    #[test]
+    fn named_slice_types_are_lists() {
+        let names = Value::Object(std::rc::Rc::new(Names(vec!["apps/v1", "v1"])));
+        let found = call(has, &[Value::str("v1"), names.clone()]).unwrap();
+        assert!(found.truthy());
+        assert!(!crate::funcs::misc::is_empty(&names));
+        let empty = Value::Object(std::rc::Rc::new(Names(vec![])));
+        assert!(crate::funcs::misc::is_empty(&empty));
+    }
+
     #[test]
     fn list_reshaping() {
         let l = ints(&[1, 2, 3, 2, 1]);
@@ -396,6 +427,7 @@ mod tests {
     #[test]
     fn chunking() {
         let r = call(chunk, &[Value::Int(2), ints(&[1, 2, 3, 4, 5])]).unwrap();
+        assert_eq!(r.go_type(), "[][]interface {}");
         let groups: Vec<Vec<i64>> = r.as_list().unwrap().iter().map(as_ints).collect();
         assert_eq!(groups, vec![vec![1, 2], vec![3, 4], vec![5]]);
         let r = call(chunk, &[Value::Int(2), ints(&[])]).unwrap();
@@ -410,11 +442,15 @@ mod tests {
 
     #[test]
     fn ranges_and_seq() {
-        assert_eq!(steps(0, 10, 3), [0, 3, 6, 9]);
-        assert_eq!(steps(10, 0, -3), [10, 7, 4, 1]);
-        assert!(steps(0, 10, 0).is_empty());
-        assert!(steps(0, 10, -1).is_empty());
-        assert_eq!(steps(i64::MAX - 1, i64::MAX, 5), [i64::MAX - 1]);
+        let st = |a, b, c| steps(a, b, c).unwrap();
+        assert_eq!(st(0, 10, 3), [0, 3, 6, 9]);
+        assert_eq!(st(10, 0, -3), [10, 7, 4, 1]);
+        assert!(st(0, 10, 0).is_empty());
+        assert!(st(0, 10, -1).is_empty());
+        assert!(st(3, 3, 1).is_empty());
+        assert_eq!(st(i64::MAX - 1, i64::MAX, 5), [i64::MAX - 1]);
+        assert_eq!(st(i64::MIN + 1, i64::MIN, -5), [i64::MIN + 1]);
+        assert!(steps(0, i64::MAX, 1).is_err());
         let s = |args: &[i64]| {
             let vals: Vec<Value> = args.iter().map(|i| Value::Int(*i)).collect();
             call(seq, &vals).unwrap().as_str().unwrap().to_string()

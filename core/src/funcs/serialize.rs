@@ -38,9 +38,8 @@ pub fn register(r: &mut Registry) {
     r.add("mustToPrettyJson", &[Any], None, |_, a| {
         must_json(&a[0], PRETTY)
     });
-    r.add("toRawJson", &[Any], None, |_, a| {
-        Ok(Value::string(json(&a[0], RAW).unwrap_or_default()))
-    });
+    // Unlike its siblings, Sprig's toRawJson panics on a marshalling error.
+    r.add("toRawJson", &[Any], None, |_, a| must_json(&a[0], RAW));
     r.add("mustToRawJson", &[Any], None, |_, a| must_json(&a[0], RAW));
     r.add("fromJson", &[Str], None, from_json);
     r.add("fromJsonArray", &[Str], None, from_json_array);
@@ -49,9 +48,11 @@ pub fn register(r: &mut Registry) {
     });
 
     r.add("toToml", &[Any], None, |_, a| {
-        Ok(Value::string(
-            yaml::toml::encode(&a[0]).unwrap_or_else(|e| e.message),
-        ))
+        match yaml::toml::encode(&a[0]) {
+            Ok(s) => Ok(Value::string(s)),
+            Err(e) if e.message == yaml::toml::NIL_PANIC => Err(FuncError::new(e.message)),
+            Err(e) => Ok(Value::string(e.message)),
+        }
     });
     r.add("mustToToml", &[Any], None, |_, a| {
         yaml::toml::encode(&a[0])
@@ -88,9 +89,7 @@ fn trim_newline(mut s: String) -> String {
 
 /// `yaml.Marshal` through sigs.k8s.io/yaml, final newline trimmed as Helm does.
 fn to_yaml(v: &Value) -> Result<String, String> {
-    yaml::to_yaml(v)
-        .map(trim_newline)
-        .map_err(|e| format!("error marshaling into JSON: {}", e.message))
+    yaml::to_yaml(v).map(trim_newline).map_err(|e| e.message)
 }
 
 fn json(v: &Value, style: JsonStyle) -> Result<String, String> {
@@ -123,10 +122,16 @@ fn from_yaml_array(_: &CallContext<'_>, a: &[Value]) -> FuncResult {
 }
 
 fn from_json(_: &CallContext<'_>, a: &[Value]) -> FuncResult {
-    Ok(match yaml::from_json(str_arg(a)) {
-        Ok(Value::Map(m)) => Value::Map(m),
-        Ok(Value::Nil) => Value::Map(Map::new()),
-        Ok(other) => error_map(format!(
+    Ok(match yaml::from_json_partial(str_arg(a)) {
+        Ok((Value::Map(m), err)) => {
+            if let Some(e) = err {
+                m.insert("Error", Value::string(e.message));
+            }
+            Value::Map(m)
+        }
+        Ok((Value::Nil, Some(e))) => error_map(e.message),
+        Ok((Value::Nil, None)) => Value::Map(Map::new()),
+        Ok((other, _)) => error_map(format!(
             "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
             yaml::json_kind_name(&other)
         )),

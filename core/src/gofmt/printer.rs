@@ -198,7 +198,14 @@ impl Printer {
                     let s = o.format_v();
                     self.fmt_string_verb(&s, verb, v, depth);
                 }
-                _ => self.bad_verb(Some(v), verb, depth),
+                // Inside `%!verb(type=value)` the value is shown with `%v`; printing it
+                // through `bad_verb` again would never end.
+                _ if self.erroring => self.write_str(&o.format_v()),
+                _ => match o.underlying() {
+                    // A named basic type (`time.Month`) prints its underlying value.
+                    Some(u) => self.print_value(&u, verb, depth + 1),
+                    None => self.bad_verb(Some(v), verb, depth),
+                },
             },
         }
     }

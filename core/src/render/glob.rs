@@ -30,7 +30,7 @@ impl Glob {
     pub fn compile(pattern: &str) -> Option<Glob> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut pos = 0;
-        let tokens = parse_seq(&chars, &mut pos, false)?;
+        let tokens = parse_seq(&chars, &mut pos, false, 0)?;
         if pos != chars.len() {
             return None;
         }
@@ -45,13 +45,23 @@ impl Glob {
     }
 
     pub fn is_match(&self, s: &str) -> bool {
+        // Matching recurses once per token; bound it for absurdly long patterns.
+        if self.tokens.len() > 4096 {
+            return false;
+        }
         let chars: Vec<char> = s.chars().collect();
         let mut budget = 100_000usize;
         match_tokens(&self.tokens, &chars, &mut budget)
     }
 }
 
-fn parse_seq(chars: &[char], pos: &mut usize, in_alt: bool) -> Option<Vec<Token>> {
+/// Deepest `{...}` nesting accepted (keeps parsing and matching off the stack's edge).
+const MAX_NESTING: usize = 32;
+
+fn parse_seq(chars: &[char], pos: &mut usize, in_alt: bool, depth: usize) -> Option<Vec<Token>> {
+    if depth > MAX_NESTING {
+        return None;
+    }
     let mut out = Vec::new();
     while *pos < chars.len() {
         let c = chars[*pos];
@@ -111,7 +121,7 @@ fn parse_seq(chars: &[char], pos: &mut usize, in_alt: bool) -> Option<Vec<Token>
                 *pos += 1;
                 let mut alts = Vec::new();
                 loop {
-                    let seq = parse_seq(chars, pos, true)?;
+                    let seq = parse_seq(chars, pos, true, depth + 1)?;
                     alts.push(seq);
                     match chars.get(*pos) {
                         Some(',') => *pos += 1,

@@ -153,7 +153,7 @@ impl Object for KubeVersion {
     fn to_go_string(&self) -> Option<String> {
         Some(self.normalized.clone())
     }
-    fn as_value(&self) -> Option<Value> {
+    fn marshal_json(&self) -> Option<Value> {
         let m = Map::new();
         m.insert("Version", Value::str(&self.version));
         m.insert("Major", Value::str(&self.major));
@@ -226,7 +226,7 @@ impl Object for HelmVersion {
     fn format_v(&self) -> String {
         format!("{{{HELM_VERSION}   {HELM_GO_VERSION} {HELM_KUBE_CLIENT_VERSION}}}")
     }
-    fn as_value(&self) -> Option<Value> {
+    fn marshal_json(&self) -> Option<Value> {
         // What encoding/json sees: the struct's JSON names, empty omitempty fields dropped.
         let m = Map::new();
         m.insert("version", Value::str(HELM_VERSION));
@@ -284,11 +284,11 @@ impl Object for Capabilities {
             HelmVersion.format_v()
         )
     }
-    fn as_value(&self) -> Option<Value> {
+    fn marshal_json(&self) -> Option<Value> {
         let m = Map::new();
-        m.insert("KubeVersion", self.kube_version.as_value()?);
+        m.insert("KubeVersion", self.kube_version.marshal_json()?);
         m.insert("APIVersions", self.api_versions.as_value()?);
-        m.insert("HelmVersion", HelmVersion.as_value()?);
+        m.insert("HelmVersion", HelmVersion.marshal_json()?);
         Some(Value::Map(m))
     }
     fn as_any(&self) -> &dyn Any {

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::exec::{ArgType, RV, State};
+use super::exec::{ArgType, RV, State, truth, underlying};
 use super::node::Expr;
 use crate::funcs::ParamType;
 use crate::value::{ListKind, MapKind, Object, Value};
@@ -58,7 +58,7 @@ impl Builtin {
     }
 
     /// Go's signatures: fixed parameters and the variadic element type.
-    pub fn sig(self) -> (Vec<ArgType>, Option<ArgType>) {
+    pub fn sig(self) -> (&'static [ArgType], Option<ArgType>) {
         use ArgType::{Param, Reflect};
         match self {
             Builtin::And
@@ -66,15 +66,15 @@ impl Builtin {
             | Builtin::Index
             | Builtin::Slice
             | Builtin::Eq
-            | Builtin::Call => (vec![Reflect], Some(Reflect)),
-            Builtin::Not | Builtin::Len => (vec![Reflect], None),
+            | Builtin::Call => (&[Reflect], Some(Reflect)),
+            Builtin::Not | Builtin::Len => (&[Reflect], None),
             Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => {
-                (vec![Reflect, Reflect], None)
+                (&[Reflect, Reflect], None)
             }
             Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => {
-                (vec![], Some(Param(ParamType::Any)))
+                (&[], Some(Param(ParamType::Any)))
             }
-            Builtin::Printf => (vec![Param(ParamType::String)], Some(Param(ParamType::Any))),
+            Builtin::Printf => (&[Param(ParamType::String)], Some(Param(ParamType::Any))),
         }
     }
 
@@ -88,7 +88,7 @@ impl Builtin {
         let plain = |argv: &[RV]| -> Vec<Value> { argv.iter().map(|a| a.v.clone()).collect() };
         match self {
             Builtin::And | Builtin::Or => Ok(argv.into_iter().last().unwrap_or_default()),
-            Builtin::Not => Ok(RV::new(Value::Bool(!argv[0].v.truthy()))),
+            Builtin::Not => Ok(RV::new(Value::Bool(!truth(&argv[0].v)))),
             Builtin::Len => length(&argv[0]).map(|n| RV::new(Value::Int(n as i64))),
             Builtin::Index => index(&argv[0], &argv[1..]),
             Builtin::Slice => slice(&argv[0], &argv[1..]),
@@ -153,6 +153,12 @@ fn eval_args(argv: &[RV]) -> String {
 }
 
 fn length(item: &RV) -> Result<usize, String> {
+    if let Value::Object(_) = &item.v {
+        let under = underlying(&item.v);
+        if !matches!(under.as_ref(), Value::Object(_)) {
+            return length(&RV::new(under.into_owned()));
+        }
+    }
     match &item.v {
         Value::Nil if item.iface => Err("len of nil pointer".into()),
         Value::Nil => Err("reflect: call of reflect.Value.Type on zero Value".into()),
@@ -183,13 +189,17 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
 }
 
 fn index(item: &RV, indexes: &[RV]) -> Result<RV, String> {
-    let mut item = item.clone();
+    let mut item = RV {
+        v: underlying(&item.v).into_owned(),
+        iface: item.iface,
+    };
     if item.v.is_nil() {
         return Err("index of untyped nil".into());
     }
     for idx in indexes {
         let idx = &idx.v;
-        item = match &item.v {
+        let under = underlying(&item.v).into_owned();
+        item = match &under {
             Value::Nil => return Err("index of nil pointer".into()),
             Value::List(l) => {
                 let x = index_arg(idx, l.items.len())?;
@@ -247,6 +257,7 @@ fn index(item: &RV, indexes: &[RV]) -> Result<RV, String> {
 }
 
 fn slice(item: &RV, indexes: &[RV]) -> Result<RV, String> {
+    let item = &RV::new(underlying(&item.v).into_owned());
     if item.v.is_nil() {
         return Err("slice of untyped nil".into());
     }
@@ -333,13 +344,16 @@ fn incompatible(a: &Value, b: &Value) -> String {
 }
 
 fn eq(arg1: &RV, rest: &[RV]) -> Result<bool, String> {
-    let a = &arg1.v;
+    let a_named = &arg1.v;
+    let a_under = underlying(a_named);
+    let a = a_under.as_ref();
     if rest.is_empty() {
         return Err("missing argument for comparison".into());
     }
     let k1 = basic_kind(a);
     for arg in rest {
-        let b = &arg.v;
+        let b_under = underlying(&arg.v);
+        let b = b_under.as_ref();
         let k2 = basic_kind(b);
         let truth = if k1 != k2 {
             match (k1, k2) {
@@ -347,7 +361,7 @@ fn eq(arg1: &RV, rest: &[RV]) -> Result<bool, String> {
                 (Kind::Uint, Kind::Int) => int_of(b) >= 0 && uint_of(a) == int_of(b) as u64,
                 _ => {
                     if !a.is_nil() && !b.is_nil() {
-                        return Err(incompatible(a, b));
+                        return Err(incompatible(a_named, &arg.v));
                     }
                     false
                 }
@@ -388,15 +402,18 @@ fn compare_other(a: &Value, b: &Value) -> Result<bool, String> {
             crate::gofmt::sprintf("%s", std::slice::from_ref(b)),
             b.go_type()
         )),
+        // Go compares pointers by address and structs field by field.
         (Value::Object(x), Value::Object(y)) => {
-            Ok(Rc::ptr_eq(x, y) || x.format_v() == y.format_v())
+            Ok(Rc::ptr_eq(x, y)
+                || (!x.type_name().starts_with('*') && x.format_v() == y.format_v()))
         }
         _ => Ok(false),
     }
 }
 
 fn lt(arg1: &RV, arg2: &RV) -> Result<bool, String> {
-    let (a, b) = (&arg1.v, &arg2.v);
+    let (a_under, b_under) = (underlying(&arg1.v), underlying(&arg2.v));
+    let (a, b) = (a_under.as_ref(), b_under.as_ref());
     let k1 = basic_kind(a);
     if k1 == Kind::Invalid {
         return Err("invalid type for comparison".into());
@@ -409,7 +426,7 @@ fn lt(arg1: &RV, arg2: &RV) -> Result<bool, String> {
         return match (k1, k2) {
             (Kind::Int, Kind::Uint) => Ok(int_of(a) < 0 || (int_of(a) as u64) < uint_of(b)),
             (Kind::Uint, Kind::Int) => Ok(int_of(b) >= 0 && uint_of(a) < int_of(b) as u64),
-            _ => Err(incompatible(a, b)),
+            _ => Err(incompatible(&arg1.v, &arg2.v)),
         };
     }
     match k1 {

@@ -32,104 +32,12 @@ fn data(values: Map) -> Value {
     Value::Map(top)
 }
 
-fn num(v: &Value) -> i64 {
-    match v {
-        Value::Int(i) | Value::Int64(i) => *i,
-        Value::Float(f) => *f as i64,
-        _ => 0,
-    }
-}
-
-/// Stand-ins for a few Sprig functions until the families land in the registry.
-fn test_registry() -> Registry {
-    use crate::funcs::ParamType::{Any, String as S};
-    let mut r = Registry::standard();
-    let missing = |r: &Registry, n: &str| r.get(n).is_none();
-    if missing(&r, "list") {
-        r.add("list", &[], Some(Any), |_, a| Ok(Value::list(a.to_vec())));
-    }
-    if missing(&r, "dict") {
-        r.add("dict", &[], Some(Any), |_, a| {
-            let m = Map::new();
-            for pair in a.chunks(2) {
-                let k = crate::gofmt::format_value(&pair[0]);
-                m.insert(k, pair.get(1).cloned().unwrap_or(Value::str("")));
-            }
-            Ok(Value::Map(m))
-        });
-    }
-    if missing(&r, "upper") {
-        r.add("upper", &[S], None, |_, a| {
-            Ok(Value::string(a[0].as_str().unwrap_or("").to_uppercase()))
-        });
-        r.add("lower", &[S], None, |_, a| {
-            Ok(Value::string(a[0].as_str().unwrap_or("").to_lowercase()))
-        });
-        r.add("trim", &[S], None, |_, a| {
-            Ok(Value::str(a[0].as_str().unwrap_or("").trim()))
-        });
-        r.add("replace", &[S, S, S], None, |_, a| {
-            let s = a[2].as_str().unwrap_or("");
-            Ok(Value::string(s.replace(
-                a[0].as_str().unwrap_or(""),
-                a[1].as_str().unwrap_or(""),
-            )))
-        });
-    }
-    if missing(&r, "add") {
-        r.add("add", &[], Some(Any), |_, a| {
-            Ok(Value::Int64(a.iter().map(num).sum()))
-        });
-        r.add("mul", &[Any], Some(Any), |_, a| {
-            Ok(Value::Int64(a.iter().map(num).product()))
-        });
-        r.add("sub", &[Any, Any], None, |_, a| {
-            Ok(Value::Int64(num(&a[0]) - num(&a[1])))
-        });
-        r.add("int", &[Any], None, |_, a| Ok(Value::Int(num(&a[0]))));
-        r.add("int64", &[Any], None, |_, a| Ok(Value::Int64(num(&a[0]))));
-    }
-    if missing(&r, "quote") {
-        r.add("quote", &[], Some(Any), |_, a| {
-            let parts: Vec<String> = a
-                .iter()
-                .filter(|v| !v.is_nil())
-                .map(|v| crate::gofmt::quote(&crate::gofmt::format_value(v)))
-                .collect();
-            Ok(Value::string(parts.join(" ")))
-        });
-        r.add("toString", &[Any], None, |_, a| {
-            Ok(Value::string(crate::gofmt::format_value(&a[0])))
-        });
-        r.add("typeOf", &[Any], None, |_, a| {
-            Ok(Value::str(a[0].go_type()))
-        });
-        r.add("default", &[Any], Some(Any), |_, a| {
-            Ok(match a.get(1) {
-                Some(v) if v.truthy() => v.clone(),
-                _ => a[0].clone(),
-            })
-        });
-    }
-    if missing(&r, "toYaml") {
-        r.add("toYaml", &[Any], None, |_, a| {
-            Ok(Value::string(
-                crate::yaml::to_yaml(&a[0])
-                    .unwrap_or_default()
-                    .trim_end()
-                    .to_string(),
-            ))
-        });
-    }
-    r
-}
-
 #[test]
 #[ignore]
 fn corpus() {
     let areas = std::env::var("CORPUS_AREAS")
         .unwrap_or_else(|_| "syntax,control,builtins,errors,helm-funcs".into());
-    let funcs = test_registry();
+    let funcs = Registry::standard();
     let env = FixedEnvironment::new(1_700_000_000, 1);
     let engine = Engine {
         funcs: &funcs,
@@ -138,8 +46,14 @@ fn corpus() {
         strict: false,
     };
     let (mut pass, mut fail, mut skip) = (0, 0, 0);
-    for area in areas.split(',') {
-        let path = format!("../../shared/conformance/snippets/{area}.jsonl");
+    let files: Vec<String> = match std::env::var("CORPUS_FILE") {
+        Ok(f) => vec![f],
+        Err(_) => areas
+            .split(',')
+            .map(|a| format!("../../shared/conformance/snippets/{a}.jsonl"))
+            .collect(),
+    };
+    for path in files {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };

@@ -3,19 +3,16 @@
 //! Go's argument checks, `range`/`if`/`with`/`template`, and errors that name the node
 //! Go would blame.
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
 use super::builtins::Builtin;
+use super::chartvalues::ValuesMethod;
 use super::error::{Cause, ExecError, go_quote};
-use super::helm::HelmFn;
+use super::helm::{Ctx, HelmFn, Namespace};
 use super::node::*;
-use super::parse::TreeSet;
-use super::stack::StackBudget;
-use crate::funcs::{CallContext, FuncDef, ParamType, Registry};
-use crate::value::{ListKind, MapKind, MethodSig, Object, Value};
+use crate::funcs::{FuncDef, ParamType};
+use crate::value::{ListKind, Map, MapKind, MethodSig, Object, Value};
 
 /// Go's limit on nested template calls. Our stack budget usually stops runaway recursion
 /// first; the error says what Go's would.
@@ -40,7 +37,7 @@ impl RV {
     pub fn invalid() -> RV {
         RV::default()
     }
-    fn is_invalid(&self) -> bool {
+    pub(super) fn is_invalid(&self) -> bool {
         self.v.is_nil() && !self.iface
     }
     /// Go's `indirectInterface`: forget the interface wrapper.
@@ -59,56 +56,6 @@ impl RV {
     }
 }
 
-/// The templates visible to an execution: the chart's, plus (inside `tpl`) the ones its
-/// text defines, shadowing the caller's.
-#[derive(Default)]
-pub struct Namespace {
-    pub map: HashMap<String, Rc<Tree>>,
-    pub parent: Option<Rc<Namespace>>,
-}
-
-impl Namespace {
-    pub fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
-        match self.map.get(name) {
-            Some(t) => Some(t.clone()),
-            None => self.parent.as_ref().and_then(|p| p.lookup(name)),
-        }
-    }
-    /// Go's `associate`: a later definition replaces an earlier one unless it is empty.
-    pub fn add(&mut self, tree: Rc<Tree>) {
-        if tree.is_empty()
-            && (self.map.contains_key(&tree.name) || self.lookup(&tree.name).is_some())
-        {
-            return;
-        }
-        self.map.insert(tree.name.clone(), tree);
-    }
-}
-
-/// A cached `tpl` parse: its trees, or Go's parse error text.
-pub type TplParse = Result<Rc<TreeSet>, String>;
-
-/// What a whole render shares: functions, options, and Helm's per-render bookkeeping.
-pub struct Ctx<'e> {
-    pub funcs: &'e Registry,
-    pub call: CallContext<'e>,
-    pub lookup: Option<&'e dyn super::Lookup>,
-    pub strict: bool,
-    pub depth: Cell<usize>,
-    pub stack: StackBudget,
-    pub include_counts: RefCell<HashMap<String, usize>>,
-    pub tpl_cache: RefCell<HashMap<Rc<str>, TplParse>>,
-}
-
-impl Ctx<'_> {
-    /// Whether `name` is a function at parse time (Go checks names when parsing).
-    pub fn has_func(&self, name: &str) -> bool {
-        HelmFn::from_name(name).is_some()
-            || self.funcs.get(name).is_some()
-            || Builtin::from_name(name).is_some()
-    }
-}
-
 /// The argument type a call site expects: a Go type, or `reflect.Value` (builtins see
 /// values untouched, nil included).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,16 +70,42 @@ pub enum Callee<'f> {
     Registry(&'f FuncDef),
     Builtin(Builtin),
     Method(Rc<dyn Object>, MethodSig),
+    Values(Map, ValuesMethod),
+}
+
+/// A callee's fixed parameters, without allocating per call.
+#[derive(Clone, Copy)]
+enum Params {
+    Go(&'static [ParamType]),
+    Builtin(&'static [ArgType]),
+}
+
+impl Params {
+    fn len(self) -> usize {
+        match self {
+            Params::Go(p) => p.len(),
+            Params::Builtin(p) => p.len(),
+        }
+    }
+    fn get(self, i: usize) -> Option<ArgType> {
+        match self {
+            Params::Go(p) => p.get(i).map(|&t| ArgType::Param(t)),
+            Params::Builtin(p) => p.get(i).copied(),
+        }
+    }
 }
 
 impl Callee<'_> {
-    fn sig(&self) -> (Vec<ArgType>, Option<ArgType>) {
-        let p = |ps: &[ParamType]| ps.iter().map(|&t| ArgType::Param(t)).collect();
+    fn sig(&self) -> (Params, Option<ArgType>) {
         match self {
-            Callee::Helm(h) => (p(h.params()), None),
-            Callee::Registry(f) => (p(f.params), f.variadic.map(ArgType::Param)),
-            Callee::Builtin(b) => b.sig(),
-            Callee::Method(_, s) => (p(s.params), s.variadic.map(ArgType::Param)),
+            Callee::Helm(h) => (Params::Go(h.params()), None),
+            Callee::Registry(f) => (Params::Go(f.params), f.variadic.map(ArgType::Param)),
+            Callee::Builtin(b) => {
+                let (p, v) = b.sig();
+                (Params::Builtin(p), v)
+            }
+            Callee::Method(_, s) => (Params::Go(s.params), s.variadic.map(ArgType::Param)),
+            Callee::Values(_, m) => (Params::Go(m.params()), None),
         }
     }
 }
@@ -253,7 +226,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                 self.check_stack()?;
                 let mark = self.vars.len();
                 let val = self.eval_pipeline(dot, &b.pipe)?;
-                let flow = if val.v.truthy() {
+                let flow = if truth(&val.v) {
                     if matches!(node, Node::With(_)) {
                         self.walk_list(&val, &b.list, out)?
                     } else {
@@ -311,7 +284,8 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             flow
         };
         let mut ran = false;
-        match &val.v {
+        let under = underlying(&val.v);
+        match under.as_ref() {
             Value::List(l) => {
                 let iface = l.kind == ListKind::Any;
                 let l = l.clone();
@@ -492,7 +466,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         }
     }
 
-    fn ideal_constant(&mut self, node: &'a Expr, n: &Number) -> R<RV> {
+    pub(super) fn ideal_constant(&mut self, node: &'a Expr, n: &Number) -> R<RV> {
         self.at(Cur::Expr(node));
         if let Some((re, im)) = n.complex {
             return Ok(RV::new(super::builtins::complex_value(re, im)));
@@ -519,7 +493,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         Ok(RV::invalid())
     }
 
-    fn eval_field_node(
+    pub(super) fn eval_field_node(
         &mut self,
         dot: &RV,
         node: &'a Expr,
@@ -533,7 +507,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         self.eval_field_chain(dot, dot.clone(), node, ident, args, fin)
     }
 
-    fn eval_chain_node(
+    pub(super) fn eval_chain_node(
         &mut self,
         dot: &RV,
         node: &'a Expr,
@@ -554,7 +528,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         self.eval_field_chain(dot, pipe, node, field, args, fin)
     }
 
-    fn eval_variable_node(
+    pub(super) fn eval_variable_node(
         &mut self,
         dot: &RV,
         v: &'a Variable,
@@ -613,7 +587,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             }
             return Ok(RV::invalid());
         }
-        let typ = receiver.type_name().to_string();
+        let typ = receiver.type_name();
         let has_args = args.len() > 1 || fin.is_some();
         match &receiver.v {
             Value::Nil => Err(self.error(format!("nil pointer evaluating {typ}.{name}"))),
@@ -621,7 +595,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                 if let Some(sig) = o.method(name) {
                     let callee = Callee::Method(o.clone(), sig);
                     let rest = if args.is_empty() { args } else { &args[1..] };
-                    return self.eval_call(dot, &callee, node, name, rest, fin, node);
+                    return self.eval_call(dot, &callee, node, name, rest, fin);
                 }
                 if let Some(v) = o.field(name) {
                     if has_args {
@@ -632,9 +606,35 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                     let iface = v.is_nil();
                     return Ok(RV { v, iface });
                 }
+                if let Value::Map(m) = underlying(&receiver.v).as_ref() {
+                    if has_args {
+                        return Err(self.error(format!("{name} is not a method but has arguments")));
+                    }
+                    return Ok(match m.get(name) {
+                        Some(v) => RV::new(v),
+                        None if self.ctx.strict => {
+                            return Err(
+                                self.error(format!("map has no entry for key {}", go_quote(name)))
+                            );
+                        }
+                        // Go yields the element type's zero value: `engine.files` is a
+                        // `map[string][]byte`.
+                        None if o.type_name() == "engine.files" => {
+                            RV::new(Value::Bytes(Rc::from(Vec::new())))
+                        }
+                        None => RV::invalid(),
+                    });
+                }
                 Err(self.error(format!("can't evaluate field {name} in type {typ}")))
             }
             Value::Map(m) => {
+                if m.kind() == MapKind::Values
+                    && let Some(method) = ValuesMethod::from_name(name)
+                {
+                    let callee = Callee::Values(m.clone(), method);
+                    let rest = if args.is_empty() { args } else { &args[1..] };
+                    return self.eval_call(dot, &callee, node, name, rest, fin);
+                }
                 if has_args {
                     return Err(self.error(format!("{name} is not a method but has arguments")));
                 }
@@ -658,7 +658,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         }
     }
 
-    fn eval_function(
+    pub(super) fn eval_function(
         &mut self,
         dot: &RV,
         node: &'a Expr,
@@ -679,11 +679,10 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             return Err(self.error(format!("{} is not a defined function", go_quote(name))));
         };
         let rest = if args.is_empty() { args } else { &args[1..] };
-        self.eval_call(dot, &callee, call_at, name, rest, fin, Cur::Expr(node))
+        self.eval_call(dot, &callee, call_at, name, rest, fin)
     }
 
     /// Go's `evalCall`: arity, argument conversion, the call, and error wrapping.
-    #[allow(clippy::too_many_arguments)]
     fn eval_call(
         &mut self,
         dot: &RV,
@@ -692,7 +691,6 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         name: &str,
         args: &'a [Expr],
         fin: Option<RV>,
-        _arity_at: Cur<'a>,
     ) -> R<RV> {
         let (params, variadic) = callee.sig();
         let num_in = args.len() + usize::from(fin.is_some());
@@ -715,7 +713,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             let mut v = RV::invalid();
             for arg in args {
                 v = self.eval_arg(dot, Some(ArgType::Reflect), arg)?;
-                if v.v.truthy() == is_or {
+                if truth(&v.v) == is_or {
                     return Ok(v);
                 }
             }
@@ -732,7 +730,7 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         let mut argv: Vec<RV> = Vec::with_capacity(num_in);
         for (i, arg) in args.iter().enumerate() {
             let t = if i < num_fixed {
-                params.get(i).copied()
+                params.get(i)
             } else {
                 variadic
             };
@@ -741,7 +739,9 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
         if let Some(f) = fin {
             let t = match variadic {
                 Some(vt) if num_in > num_fixed => vt,
-                _ => params[num_in - 1],
+                _ => params
+                    .get(num_in - 1)
+                    .unwrap_or(ArgType::Param(ParamType::Any)),
             };
             argv.push(self.validate_type(f, Some(t))?);
         }
@@ -757,6 +757,10 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
                     .map_err(|e| Cause::Plain(e.0))
             }
             Callee::Builtin(b) => b.call(self, args, argv).map_err(Cause::Plain),
+            Callee::Values(m, method) => {
+                let vals: Vec<Value> = argv.into_iter().map(|a| a.v).collect();
+                method.call(m, &vals).map(RV::new).map_err(Cause::Plain)
+            }
             Callee::Method(o, _) => {
                 let vals: Vec<Value> = argv.into_iter().map(|a| a.v).collect();
                 o.call_method(name, &vals)
@@ -769,124 +773,28 @@ impl<'a, 'c, 'e> State<'a, 'c, 'e> {
             self.error_with(format!("error calling {name}: "), Some(cause))
         })
     }
+}
 
-    /// Go's `validateType`: can `value` be passed where `typ` is expected?
-    fn validate_type(&mut self, value: RV, typ: Option<ArgType>) -> R<RV> {
-        let t = match typ {
-            None => return Ok(value),
-            Some(ArgType::Reflect) => return Ok(value),
-            Some(ArgType::Param(ParamType::Any)) => return Ok(value.concrete()),
-            Some(ArgType::Param(t)) => t,
-        };
-        if value.is_invalid() {
-            if let Some(z) = zero_of(t) {
-                return Ok(RV::new(z));
-            }
-            return Err(self.error(format!("invalid value; expected {}", param_type_name(t))));
-        }
-        if !value.v.is_nil() && assignable(&value.v, t) {
-            return Ok(value.concrete());
-        }
-        let got = if value.v.is_nil() {
-            "interface {}"
-        } else {
-            value.v.go_type()
-        };
-        Err(self.error(format!(
-            "wrong type for value; expected {}; got {got}",
-            param_type_name(t)
-        )))
+/// The map, slice or basic value under a Go named type exposed as an object
+/// (`engine.files`, `common.VersionSet`, `time.Month`): what `range`, `len`, `index`,
+/// comparisons and truth tests see.
+pub fn underlying(v: &Value) -> std::borrow::Cow<'_, Value> {
+    match v {
+        Value::Object(o) if matches!(o.kind(), "map" | "slice") => match o.as_value() {
+            Some(u) => std::borrow::Cow::Owned(u),
+            None => std::borrow::Cow::Borrowed(v),
+        },
+        Value::Object(o) => match o.underlying() {
+            Some(u) => std::borrow::Cow::Owned(u),
+            None => std::borrow::Cow::Borrowed(v),
+        },
+        _ => std::borrow::Cow::Borrowed(v),
     }
+}
 
-    /// Go's `evalArg`.
-    pub fn eval_arg(&mut self, dot: &RV, typ: Option<ArgType>, n: &'a Expr) -> R<RV> {
-        self.at(Cur::Expr(n));
-        match n {
-            Expr::Dot(_) => return self.validate_type(dot.clone(), typ),
-            Expr::Nil(_) => {
-                return match typ {
-                    None | Some(ArgType::Reflect) | Some(ArgType::Param(ParamType::Any)) => {
-                        Ok(RV::invalid())
-                    }
-                    Some(ArgType::Param(t)) => match zero_of(t) {
-                        Some(z) => Ok(RV::new(z)),
-                        None => {
-                            Err(self.error(format!("cannot assign nil to {}", param_type_name(t))))
-                        }
-                    },
-                };
-            }
-            Expr::Field { .. } => {
-                let v = self.eval_field_node(dot, n, std::slice::from_ref(n), None)?;
-                return self.validate_type(v, typ);
-            }
-            Expr::Variable(var) => {
-                let v = self.eval_variable_node(dot, var, &[], None)?;
-                return self.validate_type(v, typ);
-            }
-            Expr::Pipe(p) => {
-                let v = self.eval_pipeline(dot, p)?;
-                return self.validate_type(v, typ);
-            }
-            Expr::Identifier { name, .. } => {
-                let v = self.eval_function(dot, n, name, Cur::Expr(n), &[], None)?;
-                return self.validate_type(v, typ);
-            }
-            Expr::Chain { .. } => {
-                let v = self.eval_chain_node(dot, n, &[], None)?;
-                return self.validate_type(v, typ);
-            }
-            _ => {}
-        }
-        let t = match typ {
-            None | Some(ArgType::Reflect) | Some(ArgType::Param(ParamType::Any)) => {
-                return self.eval_empty_interface(n);
-            }
-            Some(ArgType::Param(t)) => t,
-        };
-        let lit = match (t, n) {
-            (ParamType::Bool, Expr::Bool(_, b)) => Some(Value::Bool(*b)),
-            (ParamType::Bool, _) => return Err(self.error(format!("expected bool; found {n}"))),
-            (ParamType::Float64, Expr::Number(_, num)) if num.float.is_some() => {
-                num.float.map(Value::Float)
-            }
-            (ParamType::Float64, _) => return Err(self.error(format!("expected float; found {n}"))),
-            (ParamType::Int, Expr::Number(_, num)) if num.int.is_some() => num.int.map(Value::Int),
-            (ParamType::Int64, Expr::Number(_, num)) if num.int.is_some() => {
-                num.int.map(Value::Int64)
-            }
-            (ParamType::Int | ParamType::Int64, _) => {
-                return Err(self.error(format!("expected integer; found {n}")));
-            }
-            (ParamType::Uint32, Expr::Number(_, num)) if num.uint.is_some() => {
-                num.uint.map(|u| Value::Uint(u as u32 as u64))
-            }
-            (ParamType::Uint32, _) => {
-                return Err(self.error(format!("expected unsigned integer; found {n}")));
-            }
-            (ParamType::String, Expr::String { text, .. }) => Some(Value::String(text.clone())),
-            (ParamType::String, _) => return Err(self.error(format!("expected string; found {n}"))),
-            _ => None,
-        };
-        match lit {
-            Some(v) => Ok(RV::new(v)),
-            None => Err(self.error(format!(
-                "can't handle {n} for arg of type {}",
-                param_type_name(t)
-            ))),
-        }
-    }
-
-    fn eval_empty_interface(&mut self, n: &'a Expr) -> R<RV> {
-        match n {
-            Expr::Bool(_, b) => Ok(RV::new(Value::Bool(*b))),
-            Expr::Number(_, num) => self.ideal_constant(n, num),
-            Expr::String { text, .. } => Ok(RV::new(Value::String(text.clone()))),
-            _ => Err(self.error(format!(
-                "can't handle assignment of {n} to empty interface argument"
-            ))),
-        }
-    }
+/// Go's `isTrue`: the zero value of its type (an empty map or slice too) is false.
+pub fn truth(v: &Value) -> bool {
+    underlying(v).truthy()
 }
 
 /// Writes a value as `{{ v }}` does (`<no value>` for a missing one).
@@ -895,54 +803,5 @@ fn print_value(v: &RV, out: &mut String) {
         Value::Nil if !v.iface => out.push_str("<no value>"),
         Value::String(s) => out.push_str(s),
         other => out.push_str(&crate::gofmt::format_value(other)),
-    }
-}
-
-/// The Go type name of a parameter type, as error messages print it.
-pub fn param_type_name(t: ParamType) -> &'static str {
-    match t {
-        ParamType::Any => "interface {}",
-        ParamType::String => "string",
-        ParamType::Int => "int",
-        ParamType::Int64 => "int64",
-        ParamType::Uint32 => "uint32",
-        ParamType::Float64 => "float64",
-        ParamType::Bool => "bool",
-        ParamType::List => "[]interface {}",
-        ParamType::StringList => "[]string",
-        ParamType::Map => "map[string]interface {}",
-        ParamType::Bytes => "[]uint8",
-        ParamType::Object(n) => n,
-    }
-}
-
-/// The zero value Go substitutes for nil where the type can be nil (`reflect.Zero`).
-fn zero_of(t: ParamType) -> Option<Value> {
-    match t {
-        ParamType::Any => Some(Value::Nil),
-        ParamType::List => Some(Value::list(Vec::new())),
-        ParamType::StringList => Some(Value::typed_list(ListKind::String, Vec::new())),
-        ParamType::Map => Some(Value::empty_map()),
-        ParamType::Bytes => Some(Value::Bytes(Rc::from(Vec::new()))),
-        ParamType::Object(n) if n.starts_with('*') => Some(Value::Nil),
-        _ => None,
-    }
-}
-
-/// Go's assignability of a concrete value to a parameter type.
-fn assignable(v: &Value, t: ParamType) -> bool {
-    match (t, v) {
-        (ParamType::Any, _) => true,
-        (ParamType::String, Value::String(_)) => true,
-        (ParamType::Int, Value::Int(_)) => true,
-        (ParamType::Int64, Value::Int64(_)) => true,
-        (ParamType::Float64, Value::Float(_)) => true,
-        (ParamType::Bool, Value::Bool(_)) => true,
-        (ParamType::List, Value::List(l)) => l.kind == ListKind::Any,
-        (ParamType::StringList, Value::List(l)) => l.kind == ListKind::String,
-        (ParamType::Map, Value::Map(m)) => m.kind() != MapKind::String,
-        (ParamType::Bytes, Value::Bytes(_)) => true,
-        (ParamType::Object(n), Value::Object(o)) => o.type_name() == n,
-        _ => false,
     }
 }

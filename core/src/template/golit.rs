@@ -39,15 +39,15 @@ fn parse_magnitude(s: &str) -> Option<u64> {
         return None;
     }
     let b = s.as_bytes();
-    let (base, digits) = if b.len() >= 2 && b[0] == b'0' {
+    let (base, digits, prefixed) = if b.len() >= 2 && b[0] == b'0' {
         match b[1].to_ascii_lowercase() {
-            b'x' => (16, &s[2..]),
-            b'o' => (8, &s[2..]),
-            b'b' => (2, &s[2..]),
-            _ => (8, &s[1..]),
+            b'x' => (16, &s[2..], true),
+            b'o' => (8, &s[2..], true),
+            b'b' => (2, &s[2..], true),
+            _ => (8, &s[1..], false),
         }
     } else {
-        (10, s)
+        (10, s, false)
     };
     if s.contains('_') && !underscore_ok(s) {
         return None;
@@ -62,7 +62,7 @@ fn parse_magnitude(s: &str) -> Option<u64> {
         n = n.checked_mul(base as u64)?.checked_add(d)?;
         any = true;
     }
-    if !any && base != 8 {
+    if !any && (prefixed || base != 8) {
         return None;
     }
     Some(n)
@@ -151,6 +151,17 @@ fn parse_hex_float(s: &str) -> Option<f64> {
         return None;
     }
     Some(v * 2f64.powi(exp + scale))
+}
+
+/// A complex constant `re±imi` (what `fmt.Sscan` reads into a complex128).
+pub fn parse_complex(s: &str) -> Option<(f64, f64)> {
+    let body = s.strip_suffix('i')?;
+    let b = body.as_bytes();
+    let split = (1..b.len())
+        .rev()
+        .find(|&i| matches!(b[i], b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E' | b'p' | b'P'))?;
+    let num = |t: &str| parse_float(t).or_else(|| parse_int(t).map(|i| i as f64));
+    Some((num(&body[..split])?, num(&body[split..])?))
 }
 
 /// `strconv.UnquoteChar`: one (possibly escaped) character from the front of `s`,
@@ -260,6 +271,10 @@ mod tests {
         assert_eq!(parse_uint("+5"), None);
         assert_eq!(parse_int("0x"), None);
         assert_eq!(parse_int("0"), Some(0));
+        assert_eq!(parse_int("0o"), None);
+        assert_eq!(parse_int("00"), Some(0));
+        assert_eq!(parse_complex("1+2i"), Some((1.0, 2.0)));
+        assert_eq!(parse_complex("1e-3-2.5i"), Some((0.001, -2.5)));
     }
 
     #[test]

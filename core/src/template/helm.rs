@@ -6,13 +6,65 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
+use super::builtins::Builtin;
 use super::error::{Cause, go_quote, helm_exec_message, helm_parse_message, warn_wrap};
-use super::exec::{Ctx, Namespace, RV, State};
+use super::exec::{RV, State};
+use super::node::Tree;
 use super::parse::{self, TreeSet};
 use super::stack::{EXEC_BUDGET, StackBudget};
 use super::{Engine, RenderTemplate, TemplateError};
-use crate::funcs::{CallContext, ParamType};
-use crate::value::Value;
+use crate::funcs::{CallContext, ParamType, Registry};
+use crate::value::{Map, MapKind, Value};
+
+/// The templates visible to an execution: the chart's, plus (inside `tpl`) the ones its
+/// text defines, shadowing the caller's.
+#[derive(Default)]
+pub struct Namespace {
+    pub map: HashMap<String, Rc<Tree>>,
+    pub parent: Option<Rc<Namespace>>,
+}
+
+impl Namespace {
+    pub fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
+        match self.map.get(name) {
+            Some(t) => Some(t.clone()),
+            None => self.parent.as_ref().and_then(|p| p.lookup(name)),
+        }
+    }
+    /// Go's `associate`: a later definition replaces an earlier one unless it is empty.
+    pub fn add(&mut self, tree: Rc<Tree>) {
+        if tree.is_empty()
+            && (self.map.contains_key(&tree.name) || self.lookup(&tree.name).is_some())
+        {
+            return;
+        }
+        self.map.insert(tree.name.clone(), tree);
+    }
+}
+
+/// A cached `tpl` parse: its trees, or Go's parse error text.
+pub type TplParse = Result<Rc<TreeSet>, String>;
+
+/// What a whole render shares: functions, options, and Helm's per-render bookkeeping.
+pub struct Ctx<'e> {
+    pub funcs: &'e Registry,
+    pub call: CallContext<'e>,
+    pub lookup: Option<&'e dyn super::Lookup>,
+    pub strict: bool,
+    pub depth: Cell<usize>,
+    pub stack: StackBudget,
+    pub include_counts: RefCell<HashMap<String, usize>>,
+    pub tpl_cache: RefCell<HashMap<Rc<str>, TplParse>>,
+}
+
+impl Ctx<'_> {
+    /// Whether `name` is a function at parse time (Go checks names when parsing).
+    pub fn has_func(&self, name: &str) -> bool {
+        HelmFn::from_name(name).is_some()
+            || self.funcs.get(name).is_some()
+            || Builtin::from_name(name).is_some()
+    }
+}
 
 /// Helm's include recursion limit per template name.
 const INCLUDE_MAX: usize = 1000;
@@ -87,8 +139,11 @@ fn include(st: &mut State<'_, '_, '_>, name: &str, data: Value) -> Result<RV, Ca
     let ctx = st.ctx;
     {
         let mut counts = ctx.include_counts.borrow_mut();
-        let count = counts.entry(name.to_string()).or_insert(0);
-        if *count > INCLUDE_MAX || ctx.stack.exhausted() {
+        let count = match counts.get_mut(name) {
+            Some(c) => c,
+            None => counts.entry(name.to_string()).or_insert(0),
+        };
+        if *count > INCLUDE_MAX || ctx.stack.nearly_exhausted() {
             return Err(nested_reference(name));
         }
         *count += 1;
@@ -129,7 +184,7 @@ fn tpl(st: &mut State<'_, '_, '_>, text: &str, data: Value) -> Result<RV, Cause>
     let ctx = st.ctx;
     let set = tpl_trees(ctx, text)
         .map_err(|e| Cause::Plain(format!("cannot parse template {}: {e}", go_quote(text))))?;
-    if ctx.stack.exhausted() {
+    if ctx.stack.nearly_exhausted() {
         return Err(Cause::Plain(format!(
             "error during tpl function execution for {}: exceeded maximum template depth",
             go_quote(text)
@@ -177,6 +232,30 @@ fn helm_order(templates: &[RenderTemplate]) -> Vec<&RenderTemplate> {
     order
 }
 
+/// `.Template.BasePath` for a template name: its chart's path (`root/charts/sub...`)
+/// joined with `templates`.
+fn base_path(name: &str) -> String {
+    let segs: Vec<&str> = name.split('/').collect();
+    let mut i = 1;
+    while i + 2 < segs.len() && segs[i] == "charts" {
+        i += 2;
+    }
+    format!("{}/templates", segs[..i.min(segs.len())].join("/"))
+}
+
+/// Sets `.Template` as Helm does right before executing a file. Helm hands every file of
+/// a chart the *same* top-level map, so a template that changes `$` (e.g. `set $ "Values"
+/// ...`) changes it for the files executed after it; setting `.Template` here keeps that
+/// sharing possible.
+fn set_template_object(data: &Value, name: &str) {
+    if let Value::Map(m) = data {
+        let t = Map::with_kind(MapKind::Values);
+        t.insert("Name", Value::str(name));
+        t.insert("BasePath", Value::string(base_path(name)));
+        m.insert("Template", Value::Map(t));
+    }
+}
+
 fn is_partial(name: &str) -> bool {
     name.rsplit('/')
         .next()
@@ -220,6 +299,7 @@ pub fn render(
         let Some(tree) = ns.lookup(&t.name) else {
             continue;
         };
+        set_template_object(&t.data, &t.name);
         let dot = RV::new(t.data.clone());
         let mut out = String::new();
         State::new(&ctx, ns.clone(), &tree, dot.clone())
@@ -230,4 +310,39 @@ pub fn render(
         rendered.insert(t.name.clone(), strip_no_value(out));
     }
     Ok(rendered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_and_paths() {
+        assert_eq!(base_path("c/templates/x.yaml"), "c/templates");
+        assert_eq!(
+            base_path("c/charts/s/templates/a/b.yaml"),
+            "c/charts/s/templates"
+        );
+        assert_eq!(base_path("c/templates/charts/x.yaml"), "c/templates");
+        let t = |n: &str| RenderTemplate {
+            name: n.into(),
+            source: Rc::from(""),
+            data: Value::Nil,
+        };
+        let all = [
+            t("c/templates/a.yaml"),
+            t("c/charts/s/templates/z.yaml"),
+            t("c/templates/b.yaml"),
+        ];
+        let names: Vec<&str> = helm_order(&all).iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "c/charts/s/templates/z.yaml",
+                "c/templates/b.yaml",
+                "c/templates/a.yaml"
+            ]
+        );
+        assert!(is_partial("c/templates/_helpers.tpl"));
+    }
 }

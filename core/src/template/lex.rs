@@ -2,6 +2,8 @@
 //! comments, literals), producing every token of a source up front. Lexing stops at the
 //! first error, which becomes an [`ItemKind::Error`] token carrying Go's message.
 
+use std::rc::Rc;
+
 /// A byte offset into the template source.
 pub type Pos = usize;
 
@@ -68,7 +70,7 @@ impl ItemKind {
 pub struct Item {
     pub kind: ItemKind,
     pub pos: Pos,
-    pub val: String,
+    pub val: Rc<str>,
     pub line: usize,
 }
 
@@ -178,7 +180,7 @@ impl Lexer<'_> {
     }
 
     fn emit(&mut self, kind: ItemKind) {
-        let val = self.input[self.start..self.pos].to_string();
+        let val: Rc<str> = Rc::from(&self.input[self.start..self.pos]);
         self.items.push(Item {
             kind,
             pos: self.start,
@@ -202,7 +204,7 @@ impl Lexer<'_> {
         self.items.push(Item {
             kind: ItemKind::Error,
             pos: self.start,
-            val: msg,
+            val: Rc::from(msg),
             line: self.start_line,
         });
         self.done = true;
@@ -234,7 +236,7 @@ impl Lexer<'_> {
             let item = Item {
                 kind: ItemKind::Text,
                 pos: self.start,
-                val: text.to_string(),
+                val: Rc::from(text),
                 line: self.start_line,
             };
             self.start = self.pos;
@@ -287,11 +289,16 @@ impl Lexer<'_> {
         }
         self.pos += RIGHT.len();
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.skip_spaces();
         }
         self.ignore();
         false
+    }
+
+    /// Moves past the spaces a `-}}` trim marker removes.
+    fn skip_spaces(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start_matches(is_space).len();
     }
 
     fn lex_right_delim(&mut self) -> bool {
@@ -303,8 +310,7 @@ impl Lexer<'_> {
         self.pos += RIGHT.len();
         self.emit(ItemKind::RightDelim);
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(is_space).len();
+            self.skip_spaces();
             self.ignore();
         }
         false
@@ -599,7 +605,10 @@ mod tests {
     use super::*;
 
     fn kinds(s: &str) -> Vec<(ItemKind, String)> {
-        lex(s).into_iter().map(|i| (i.kind, i.val)).collect()
+        lex(s)
+            .into_iter()
+            .map(|i| (i.kind, i.val.to_string()))
+            .collect()
     }
 
     #[test]
@@ -623,17 +632,17 @@ mod tests {
     #[test]
     fn trim_markers() {
         let items = lex("a  {{- 3 -}}  b");
-        assert_eq!(items[0].val, "a");
+        assert_eq!(&*items[0].val, "a");
         assert_eq!(items.last().map(|i| i.kind), Some(ItemKind::Eof));
         assert!(
             items
                 .iter()
-                .any(|i| i.kind == ItemKind::Text && i.val == "b")
+                .any(|i| i.kind == ItemKind::Text && &*i.val == "b")
         );
         let neg = lex("{{-3}}");
         assert!(
             neg.iter()
-                .any(|i| i.kind == ItemKind::Number && i.val == "-3")
+                .any(|i| i.kind == ItemKind::Number && &*i.val == "-3")
         );
     }
 
@@ -650,7 +659,7 @@ mod tests {
 
     #[test]
     fn errors() {
-        let last = |s: &str| lex(s).pop().unwrap().val;
+        let last = |s: &str| lex(s).pop().unwrap().val.to_string();
         assert_eq!(last("{{ \"x "), "unterminated quoted string");
         assert_eq!(last("{{ 0x1G }}"), "bad number syntax: \"0x1G\"");
         assert_eq!(last("{{ .a-b }}"), "bad character U+002D '-'");

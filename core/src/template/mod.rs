@@ -2,7 +2,9 @@
 //! builtins, and Helm's engine layer (`include`, `tpl`, `required`, `fail`, `lookup`,
 //! `missingkey=zero`, `<no value>` stripping, error wrapping and selection).
 
+mod args;
 mod builtins;
+mod chartvalues;
 mod error;
 mod exec;
 mod golit;
@@ -83,18 +85,26 @@ mod tests {
     use crate::env::FixedEnvironment;
 
     fn render_one(src: &str) -> Result<String, String> {
+        render_with(src, Value::empty_map())
+    }
+
+    fn render_with(src: &str, data: Value) -> Result<String, String> {
+        render_mode(src, data, false)
+    }
+
+    fn render_mode(src: &str, data: Value, strict: bool) -> Result<String, String> {
         let funcs = Registry::standard();
         let env = FixedEnvironment::new(0, 1);
         let engine = Engine {
             funcs: &funcs,
             env: &env,
             lookup: None,
-            strict: false,
+            strict,
         };
         let t = RenderTemplate {
             name: "c/templates/t.yaml".into(),
             source: std::rc::Rc::from(src),
-            data: Value::empty_map(),
+            data,
         };
         engine
             .render(&[t])
@@ -164,8 +174,70 @@ mod tests {
             format!("{}x{}", "{{ if true }}".repeat(60), "{{ end }}".repeat(60)).into_boxed_str(),
         );
         assert_eq!(on_small_stack(ifs).as_deref(), Ok("x"));
-        let rec = "{{ define \"r\" }}{{ if . }}.{{ include \"r\" (slice . 1) }}{{ end }}{{ end }}{{ include \"r\" \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" | len }}";
-        assert_eq!(on_small_stack(rec).as_deref(), Ok("50"));
+        let nested = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let mut data = Value::empty_map();
+                for _ in 0..50 {
+                    let m = crate::value::Map::new();
+                    m.insert("n", data);
+                    data = Value::Map(m);
+                }
+                render_with(
+                    "{{ define \"r\" }}{{ with .n }}.{{ include \"r\" . }}{{ end }}{{ end }}{{ include \"r\" . | len }}",
+                    data,
+                )
+            })
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(nested.as_deref(), Ok("49"));
+    }
+
+    #[test]
+    fn strict_mode_reports_missing_keys() {
+        let data = || {
+            let m = crate::value::Map::new();
+            m.insert("a", Value::empty_map());
+            Value::Map(m)
+        };
+        assert_eq!(
+            render_mode("{{ .a.x }}|", data(), false).as_deref(),
+            Ok("|")
+        );
+        assert_eq!(
+            render_mode("{{ .a.x }}", data(), true).unwrap_err(),
+            "c/templates/t.yaml:1:5\n  executing \"c/templates/t.yaml\" at <.a.x>:\n    map has no entry for key \"x\""
+        );
+        assert_eq!(
+            render_mode("{{ (.a.x).y }}", data(), true).unwrap_err(),
+            "c/templates/t.yaml:1:6\n  executing \"c/templates/t.yaml\" at <.a.x>:\n    map has no entry for key \"x\""
+        );
+        assert!(render_mode("{{ tpl \"{{ .q }}\" .a }}", data(), true).is_err());
+    }
+
+    /// Random token soups must never panic or hang the engine.
+    #[test]
+    fn random_templates_do_not_panic() {
+        const PIECES: &[&str] = &[
+            "{{", "}}", "{{-", "-}}", " ", "\n", "(", ")", "|", "$x", "$", ":=", "=", ",", ".a",
+            ".", "\"s\"", "`r`", "'c'", "1", "-2", "0x1F", "1.5", "1e3", "1i", "nil", "true", "if",
+            "else", "end", "range", "with", "define", "template", "block", "break", "continue",
+            "len", "index", "eq", "and", "or", "not", "print", "include", "tpl", "\"d\"", "/*",
+            "*/", "x", "@", "{", "}",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rand = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let len = 1 + rand(24);
+            let src: String = (0..len).map(|_| PIECES[rand(PIECES.len())]).collect();
+            let _ = render_one(&src);
+        }
     }
 
     #[test]

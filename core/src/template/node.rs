@@ -51,7 +51,7 @@ pub struct List {
 
 #[derive(Debug)]
 pub struct TextNode {
-    pub text: Box<str>,
+    pub text: Rc<str>,
 }
 
 #[derive(Debug)]

@@ -84,10 +84,10 @@ impl Parser<'_> {
     }
 
     fn next(&mut self) -> Item {
+        // Past the end the last item (EOF or the lexer's error) repeats, as Go's lexer
+        // keeps answering EOF.
         let i = self.idx.min(self.items.len().saturating_sub(1));
-        if self.idx < self.items.len() {
-            self.idx += 1;
-        }
+        self.idx += 1;
         self.furthest = self.furthest.max(i);
         self.items[i].clone()
     }
@@ -231,9 +231,7 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let t = self.next_non_space();
         match t.kind {
-            ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode {
-                text: t.val.into_boxed_str(),
-            }))),
+            ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode { text: t.val }))),
             ItemKind::LeftDelim => {
                 self.action_line = t.line;
                 let r = self.action();
@@ -414,17 +412,17 @@ impl Parser<'_> {
                     self.next_non_space();
                     pipe.decl.push(Variable {
                         pos: v.pos,
-                        ident: vec![v.val.clone()],
+                        ident: vec![v.val.to_string()],
                     });
-                    self.vars.push(v.val);
+                    self.vars.push(v.val.to_string());
                 }
-                ItemKind::Char if next.val == "," => {
+                ItemKind::Char if &*next.val == "," => {
                     self.next_non_space();
                     pipe.decl.push(Variable {
                         pos: v.pos,
-                        ident: vec![v.val.clone()],
+                        ident: vec![v.val.to_string()],
                     });
-                    self.vars.push(v.val);
+                    self.vars.push(v.val.to_string());
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             ItemKind::Variable | ItemKind::RightDelim | ItemKind::RightParen => {
@@ -575,25 +573,25 @@ impl Parser<'_> {
                 }
                 Expr::Identifier {
                     pos: t.pos,
-                    name: t.val,
+                    name: t.val.to_string(),
                 }
             }
             ItemKind::Dot => Expr::Dot(t.pos),
             ItemKind::Nil => Expr::Nil(t.pos),
             ItemKind::Variable => {
-                if !self.vars.contains(&t.val) {
+                if !self.vars.iter().any(|v| **v == *t.val) {
                     return Err(self.errorf(format!("undefined variable {}", go_quote(&t.val))));
                 }
                 Expr::Variable(Variable {
                     pos: t.pos,
-                    ident: vec![t.val],
+                    ident: vec![t.val.to_string()],
                 })
             }
             ItemKind::Field => Expr::Field {
                 pos: t.pos,
                 ident: vec![t.val[1..].to_string()],
             },
-            ItemKind::Bool => Expr::Bool(t.pos, t.val == "true"),
+            ItemKind::Bool => Expr::Bool(t.pos, &*t.val == "true"),
             ItemKind::CharConstant | ItemKind::Complex | ItemKind::Number => {
                 let n = self.number(&t)?;
                 Expr::Number(t.pos, Box::new(n))
@@ -608,7 +606,7 @@ impl Parser<'_> {
                 let s = golit::unquote(&t.val).ok_or_else(|| self.errorf("invalid syntax"))?;
                 Expr::String {
                     pos: t.pos,
-                    quoted: t.val,
+                    quoted: t.val.to_string(),
                     text: Rc::from(s),
                 }
             }
@@ -621,7 +619,7 @@ impl Parser<'_> {
 
     /// Go's `newNumber`: every reading (int, uint, float, complex) the text allows.
     fn number(&self, t: &Item) -> PResult<Number> {
-        let text = t.val.as_str();
+        let text: &str = &t.val;
         let mut n = Number {
             text: text.to_string(),
             int: None,
@@ -642,7 +640,17 @@ impl Parser<'_> {
                 return Ok(n);
             }
             ItemKind::Complex => {
-                return Err(self.errorf(format!("illegal number syntax: {}", go_quote(text))));
+                let (re, im) = golit::parse_complex(text).ok_or_else(|| {
+                    self.errorf(format!("illegal number syntax: {}", go_quote(text)))
+                })?;
+                n.complex = Some((re, im));
+                if im == 0.0 {
+                    n.float = Some(re);
+                    if re.fract() == 0.0 {
+                        n.int = Some(re as i64);
+                    }
+                }
+                return Ok(n);
             }
             _ => {}
         }

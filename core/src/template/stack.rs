@@ -33,4 +33,10 @@ impl StackBudget {
     pub fn exhausted(&self) -> bool {
         self.base.abs_diff(here()) > self.limit
     }
+
+    /// Checked at `include`/`tpl` boundaries with some room to spare, so runaway
+    /// recursion through them stops there, with Helm's own message for it.
+    pub fn nearly_exhausted(&self) -> bool {
+        self.base.abs_diff(here()) > self.limit - self.limit / 8
+    }
 }

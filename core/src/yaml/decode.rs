@@ -24,12 +24,13 @@ enum Scalar {
 }
 
 /// Decodes the root of `doc` (an empty document is nil).
-pub(crate) fn decode_document(doc: &Document) -> Result<Value, YamlError> {
+pub(crate) fn decode_document(doc: &Document, text: &str) -> Result<Value, YamlError> {
     let Some(root) = doc.root else {
         return Ok(Value::Nil);
     };
     let mut d = Decoder {
         doc,
+        text,
         decode_count: 0,
         alias_count: 0,
         alias_depth: 0,
@@ -40,6 +41,7 @@ pub(crate) fn decode_document(doc: &Document) -> Result<Value, YamlError> {
 
 struct Decoder<'a> {
     doc: &'a Document,
+    text: &'a str,
     decode_count: u64,
     alias_count: u64,
     alias_depth: u32,
@@ -69,6 +71,7 @@ fn allowed_alias_ratio(decode_count: u64) -> f64 {
 }
 
 impl Decoder<'_> {
+    #[inline(never)]
     fn count(&mut self, depth: usize) -> Result<(), YamlError> {
         self.decode_count += 1;
         if self.alias_depth > 0 {
@@ -88,9 +91,16 @@ impl Decoder<'_> {
     }
 
     /// Enters an alias, refusing one that refers to a node it is part of.
+    #[inline(never)]
     fn enter_alias(&mut self, target: NodeId) -> Result<(), YamlError> {
         if self.active_aliases.contains(&target) {
-            return Err(err("yaml: anchor value contains itself".into()));
+            let name = self
+                .doc
+                .alias_positions
+                .get(&target)
+                .map(|&i| super::load::anchor_name_at(self.text, i))
+                .unwrap_or_default();
+            return Err(err(format!("yaml: anchor '{name}' value contains itself")));
         }
         self.active_aliases.push(target);
         self.alias_depth += 1;
@@ -102,24 +112,14 @@ impl Decoder<'_> {
         self.alias_depth -= 1;
     }
 
+    // The recursive path (value → seq/map → value) keeps its frames small, with the
+    // scalar and error work in separate functions, so deep documents fit the stack.
     fn value(&mut self, id: NodeId, depth: usize) -> Result<Value, YamlError> {
         self.count(depth)?;
         match &self.doc.nodes[id] {
-            Node::Scalar { value, plain, tag } => {
-                scalar_value(self.scalar(value, *plain, tag.as_deref())?)
-            }
-            Node::Seq(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for &item in items {
-                    out.push(self.value(item, depth + 1)?);
-                }
-                Ok(Value::list(out))
-            }
-            Node::Map(_) => {
-                let mut entries = BTreeMap::new();
-                self.fill_map(id, &mut entries, depth)?;
-                Ok(Value::Map(Map::from_entries(entries)))
-            }
+            Node::Scalar { .. } => self.scalar_node(id),
+            Node::Seq(_) => self.seq(id, depth),
+            Node::Map(_) => self.map(id, depth),
             &Node::Alias(target) => {
                 self.enter_alias(target)?;
                 let v = self.value(target, depth);
@@ -127,6 +127,33 @@ impl Decoder<'_> {
                 v
             }
         }
+    }
+
+    #[inline(never)]
+    fn scalar_node(&mut self, id: NodeId) -> Result<Value, YamlError> {
+        match &self.doc.nodes[id] {
+            Node::Scalar { value, plain, tag } => {
+                scalar_value(self.scalar(value, *plain, tag.as_deref())?)
+            }
+            _ => Ok(Value::Nil),
+        }
+    }
+
+    fn seq(&mut self, id: NodeId, depth: usize) -> Result<Value, YamlError> {
+        let Node::Seq(items) = &self.doc.nodes[id] else {
+            return Ok(Value::Nil);
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for &item in items {
+            out.push(self.value(item, depth + 1)?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn map(&mut self, id: NodeId, depth: usize) -> Result<Value, YamlError> {
+        let mut entries = BTreeMap::new();
+        self.fill_map(id, &mut entries, depth)?;
+        Ok(Value::Map(Map::from_entries(entries)))
     }
 
     /// Decodes mapping `id` into `out` (merge keys decode their maps into the same `out`,
@@ -142,6 +169,9 @@ impl Decoder<'_> {
                 "yaml: map merge requires map or sequence of maps as the value".into(),
             ));
         };
+        // A key JSON cannot represent fails only once the whole map is decoded (and a
+        // repeated one reports its last value), as in sigs.k8s.io/yaml.
+        let mut bad_key: Option<(&'static str, String, Value)> = None;
         for &(k, v) in pairs {
             if self.is_merge_key(k) {
                 self.merge(v, out, depth)?;
@@ -149,9 +179,17 @@ impl Decoder<'_> {
             }
             let key = self.key(k, depth + 1)?;
             let value = self.value(v, depth + 1)?;
-            out.insert(key, value);
+            match key {
+                Ok(key) => {
+                    out.insert(key, value);
+                }
+                Err((type_name, repr)) => bad_key = Some((type_name, repr, value)),
+            }
         }
-        Ok(())
+        match bad_key {
+            Some((type_name, repr, value)) => Err(bad_key_error(type_name, &repr, &value)),
+            None => Ok(()),
+        }
     }
 
     fn is_merge_key(&self, id: NodeId) -> bool {
@@ -201,7 +239,14 @@ impl Decoder<'_> {
     }
 
     /// A mapping key, stringified the way sigs.k8s.io/yaml makes keys JSON-able.
-    fn key(&mut self, id: NodeId, depth: usize) -> Result<String, YamlError> {
+    /// A mapping key, stringified the way sigs.k8s.io/yaml makes keys JSON-able, or the Go
+    /// type and `%#v` of a key it cannot use.
+    #[inline(never)]
+    fn key(
+        &mut self,
+        id: NodeId,
+        depth: usize,
+    ) -> Result<Result<String, (&'static str, String)>, YamlError> {
         self.count(depth)?;
         let node = match &self.doc.nodes[id] {
             &Node::Alias(target) => {
@@ -213,18 +258,60 @@ impl Decoder<'_> {
         };
         match &self.doc.nodes[node] {
             Node::Scalar { value, plain, tag } => {
-                match self.scalar(value, *plain, tag.as_deref())? {
+                Ok(match self.scalar(value, *plain, tag.as_deref())? {
                     Scalar::Str(s) => Ok(s),
                     Scalar::Bool(b) => Ok(b.to_string()),
                     Scalar::Int(i) => Ok(i.to_string()),
-                    Scalar::Uint(u) => Ok(u.to_string()),
+                    Scalar::Uint(u) => Err(("uint64", format!("0x{u:x}"))),
                     Scalar::Float(f) => Ok(float_key(f)),
-                    Scalar::Null => Err(err(
-                        "unsupported map key of type: %!s(<nil>), key: <nil>".into()
-                    )),
+                    Scalar::Null => Err(("%!s(<nil>)", "<nil>".to_string())),
+                })
+            }
+            _ => Err(err(format!(
+                "yaml: invalid map key: {}",
+                self.sharp_v_node(node, 0)
+            ))),
+        }
+    }
+
+    /// Go's `%#v` of what go-yaml decodes node `id` to (for the invalid-key message).
+    #[cold]
+    fn sharp_v_node(&self, id: NodeId, depth: usize) -> String {
+        if depth > MAX_DEPTH {
+            return "...".into();
+        }
+        match &self.doc.nodes[id] {
+            Node::Scalar { value, plain, tag } => {
+                match self.scalar(value, *plain, tag.as_deref()) {
+                    Ok(Scalar::Null) | Err(_) => "interface {}(nil)".into(),
+                    Ok(Scalar::Bool(b)) => b.to_string(),
+                    Ok(Scalar::Int(i)) => i.to_string(),
+                    Ok(Scalar::Uint(u)) => format!("0x{u:x}"),
+                    Ok(Scalar::Float(f)) => super::numfmt::format_g_shortest(f),
+                    Ok(Scalar::Str(s)) => format!("{s:?}"),
                 }
             }
-            _ => Err(err("yaml: invalid map key".into())),
+            Node::Seq(items) => format!(
+                "[]interface {{}}{{{}}}",
+                items
+                    .iter()
+                    .map(|&i| self.sharp_v_node(i, depth + 1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Node::Map(pairs) => format!(
+                "map[interface {{}}]interface {{}}{{{}}}",
+                pairs
+                    .iter()
+                    .map(|&(k, v)| format!(
+                        "{}:{}",
+                        self.sharp_v_node(k, depth + 1),
+                        self.sharp_v_node(v, depth + 1)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &Node::Alias(target) => self.sharp_v_node(target, depth + 1),
         }
     }
 
@@ -312,15 +399,39 @@ fn scalar_value(s: Scalar) -> Result<Value, YamlError> {
     })
 }
 
+#[cold]
+#[inline(never)]
+fn bad_key_error(type_name: &str, repr: &str, value: &Value) -> YamlError {
+    err(format!(
+        "unsupported map key of type: {type_name}, key: {repr}, value: {}",
+        go_sharp_v(value)
+    ))
+}
+
+/// Go's `%#v` of a decoded value, for error messages.
+fn go_sharp_v(v: &Value) -> String {
+    match v {
+        Value::Nil => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Float(f) => super::numfmt::format_g_shortest(*f),
+        Value::String(s) => format!("{:?}", s.as_ref()),
+        Value::List(_) => "[]interface {}{...}".into(),
+        Value::Map(_) => "map[interface {}]interface {}{...}".into(),
+        other => format!("{other:?}"),
+    }
+}
+
 /// A float key as sigs.k8s.io/yaml writes it: `strconv.FormatFloat(f, 'g', -1, 32)`.
+/// (Formatting at 32 bits means `1e308` becomes `.inf`.)
 fn float_key(f: f64) -> String {
+    let f = f as f32;
     if f.is_nan() {
         return ".nan".into();
     }
     if f.is_infinite() {
         return if f > 0.0 { ".inf" } else { "-.inf" }.into();
     }
-    super::numfmt::format_g_shortest_f32(f as f32)
+    super::numfmt::format_g_shortest_f32(f)
 }
 
 #[cfg(test)]
@@ -329,7 +440,7 @@ mod tests {
     use super::*;
 
     fn decode(text: &str) -> Result<Value, YamlError> {
-        decode_document(&parse_first_document(text)?)
+        decode_document(&parse_first_document(text)?, text)
     }
 
     fn json(text: &str) -> String {
@@ -354,10 +465,17 @@ mod tests {
     fn keys_are_stringified() {
         assert_eq!(json("y: 1\nn: 2\non: 5\n"), r#"{"false":2.0,"true":5.0}"#);
         assert_eq!(
-            json("1: a\n1.5: b\n0x10: c\n"),
-            r#"{"1":"a","1.5":"b","16":"c"}"#
+            json("1: a\n1.5: b\n0x10: c\n1e308: d\n"),
+            r#"{".inf":"d","1":"a","1.5":"b","16":"c"}"#
         );
-        assert!(decode("~: 1\n").is_err());
+        assert_eq!(
+            json("null: 8\n~: 9\n"),
+            "unsupported map key of type: %!s(<nil>), key: <nil>, value: 9"
+        );
+        assert_eq!(
+            json("18446744073709551615: a\n"),
+            "unsupported map key of type: uint64, key: 0xffffffffffffffff, value: \"a\""
+        );
     }
 
     #[test]

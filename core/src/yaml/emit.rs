@@ -295,12 +295,8 @@ impl Emitter {
         mapping: bool,
         depth: usize,
     ) -> Result<(), YamlError> {
-        if depth > super::load::MAX_DEPTH * 2 {
-            return Err(YamlError {
-                message: "yaml: exceeded max depth".into(),
-                line: None,
-                column: None,
-            });
+        if depth > super::load::MAX_DEPTH + 1 {
+            return Err(too_deep());
         }
         self.root_context = root;
         self.mapping_context = mapping;
@@ -308,53 +304,64 @@ impl Emitter {
         match node {
             YNode::Scalar(text) => self.scalar(text, Style::Plain),
             YNode::Str(s) => self.scalar(s, requested_style(s)),
-            YNode::Seq(items) => {
-                if self.flow_level > 0 || items.is_empty() {
-                    self.write_indicator("[", true, true, false);
-                    self.write_indicator("]", false, false, false);
-                    return Ok(());
-                }
-                let indentless =
-                    self.mapping_context && !self.indention && !self.style.indent_sequences;
-                self.increase_indent(false, indentless);
-                for item in items {
-                    self.write_indent();
-                    self.write_indicator("-", true, false, true);
-                    self.node(item, false, false, depth + 1)?;
-                }
-                self.pop_indent();
-                Ok(())
-            }
-            YNode::Map(entries) => {
-                if self.flow_level > 0 || entries.is_empty() {
-                    self.write_indicator("{", true, true, false);
-                    self.write_indicator("}", false, false, false);
-                    return Ok(());
-                }
-                self.increase_indent(false, false);
-                for (k, v) in entries {
-                    self.write_indent();
-                    let a = analyze(k);
-                    if !a.multiline && k.chars().count() <= 128 {
-                        self.root_context = false;
-                        self.mapping_context = true;
-                        self.simple_key_context = true;
-                        self.scalar(k, requested_style(k))?;
-                        self.write_indicator(":", false, false, false);
-                    } else {
-                        self.write_indicator("?", true, false, true);
-                        self.node(&YNode::Str(k.clone()), false, true, depth + 1)?;
-                        self.write_indent();
-                        self.write_indicator(":", true, false, true);
-                    }
-                    self.node(v, false, true, depth + 1)?;
-                }
-                self.pop_indent();
-                Ok(())
-            }
+            YNode::Seq(items) => self.sequence(items, depth),
+            YNode::Map(entries) => self.mapping(entries, depth),
         }
     }
 
+    fn sequence(&mut self, items: &[YNode], depth: usize) -> Result<(), YamlError> {
+        if self.flow_level > 0 || items.is_empty() {
+            self.write_indicator("[", true, true, false);
+            self.write_indicator("]", false, false, false);
+            return Ok(());
+        }
+        let indentless = self.mapping_context && !self.indention && !self.style.indent_sequences;
+        self.increase_indent(false, indentless);
+        for item in items {
+            self.write_indent();
+            self.write_indicator("-", true, false, true);
+            self.node(item, false, false, depth + 1)?;
+        }
+        self.pop_indent();
+        Ok(())
+    }
+
+    fn mapping(&mut self, entries: &[(String, YNode)], depth: usize) -> Result<(), YamlError> {
+        if self.flow_level > 0 || entries.is_empty() {
+            self.write_indicator("{", true, true, false);
+            self.write_indicator("}", false, false, false);
+            return Ok(());
+        }
+        self.increase_indent(false, false);
+        for (k, v) in entries {
+            self.write_indent();
+            self.key(k, depth)?;
+            self.node(v, false, true, depth + 1)?;
+        }
+        self.pop_indent();
+        Ok(())
+    }
+
+    /// A mapping key: `key:` when it fits a simple key, else `? key` on its own line.
+    #[inline(never)]
+    fn key(&mut self, k: &str, depth: usize) -> Result<(), YamlError> {
+        let a = analyze(k);
+        if !a.multiline && k.chars().count() <= 128 {
+            self.root_context = false;
+            self.mapping_context = true;
+            self.simple_key_context = true;
+            self.scalar(k, requested_style(k))?;
+            self.write_indicator(":", false, false, false);
+        } else {
+            self.write_indicator("?", true, false, true);
+            self.node(&YNode::Str(k.to_string()), false, true, depth + 1)?;
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
+        }
+        Ok(())
+    }
+
+    #[inline(never)]
     fn scalar(&mut self, value: &str, requested: Style) -> Result<(), YamlError> {
         let a = analyze(value);
         let mut style = requested;
@@ -587,8 +594,18 @@ impl Emitter {
     }
 }
 
+#[cold]
+fn too_deep() -> YamlError {
+    YamlError {
+        message: "yaml: exceeded max depth".into(),
+        line: None,
+        column: None,
+    }
+}
+
 /// go-yaml's key order: runs of digits compare as numbers, letters sort after non-letters.
-pub(crate) fn natural_key_cmp(a: &str, b: &str) -> Ordering {
+/// Keys are given as characters (sorting converts each key once, not per comparison).
+pub(crate) fn natural_key_cmp(a: &[char], b: &[char]) -> Ordering {
     if natural_less(a, b) {
         Ordering::Less
     } else if natural_less(b, a) {
@@ -602,9 +619,7 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
 }
 
-fn natural_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
+fn natural_less(ar: &[char], br: &[char]) -> bool {
     for i in 0..ar.len().min(br.len()) {
         if ar[i] == br[i] {
             continue;

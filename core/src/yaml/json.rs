@@ -55,7 +55,7 @@ fn write_value(
     style: JsonStyle,
     level: usize,
 ) -> Result<(), YamlError> {
-    if level > super::load::MAX_DEPTH * 2 {
+    if level > super::load::MAX_DEPTH + 1 {
         return Err(unsupported(
             "json: unsupported value: encountered a cycle or excessive nesting".into(),
         ));

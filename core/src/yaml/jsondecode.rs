@@ -8,10 +8,20 @@ use crate::value::{Map, MapEntries, Value};
 
 /// Parses one JSON text (surrounding whitespace allowed).
 pub fn decode(text: &str) -> Result<Value, YamlError> {
+    match decode_partial(text)? {
+        (_, Some(e)) => Err(e),
+        (v, None) => Ok(v),
+    }
+}
+
+/// Like [`decode`], but a number too large for float64 only records an error and decodes
+/// as nil, as encoding/json does: the caller gets the value and the first such error.
+pub fn decode_partial(text: &str) -> Result<(Value, Option<YamlError>), YamlError> {
     let mut p = Parser {
         s: text.as_bytes(),
         text,
         i: 0,
+        type_error: None,
     };
     p.ws();
     let v = p.value(0)?;
@@ -19,7 +29,7 @@ pub fn decode(text: &str) -> Result<Value, YamlError> {
     if p.i < p.s.len() {
         return Err(p.invalid("after top-level value"));
     }
-    Ok(v)
+    Ok((v, p.type_error))
 }
 
 /// The JSON kind Go names in `cannot unmarshal X into Go value of type T`.
@@ -38,6 +48,7 @@ struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
     i: usize,
+    type_error: Option<YamlError>,
 }
 
 fn error(message: String) -> YamlError {
@@ -153,9 +164,14 @@ impl Parser<'_> {
         let text = &self.text[start..self.i];
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Float(f)),
-            _ => Err(error(format!(
-                "json: cannot unmarshal number {text} into Go value of type float64"
-            ))),
+            _ => {
+                if self.type_error.is_none() {
+                    self.type_error = Some(error(format!(
+                        "json: cannot unmarshal number {text} into Go value of type float64"
+                    )));
+                }
+                Ok(Value::Nil)
+            }
         }
     }
 

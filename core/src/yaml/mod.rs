@@ -50,7 +50,7 @@ impl std::error::Error for YamlError {}
 /// merged here; this reads the first.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     let doc = load::parse_first_document(text)
-        .and_then(|doc| decode::decode_document(&doc))
+        .and_then(|doc| decode::decode_document(&doc, text))
         .map_err(|e| e.wrap("error converting YAML to JSON: "))?;
     Ok(doc)
 }
@@ -65,6 +65,12 @@ pub fn json_kind_name(v: &Value) -> &'static str {
 /// error messages.
 pub fn from_json(text: &str) -> Result<Value, YamlError> {
     jsondecode::decode(text)
+}
+
+/// [`from_json`] that keeps what decoded when only a number was out of range, with that
+/// error (encoding/json fills in the rest of the value).
+pub fn from_json_partial(text: &str) -> Result<(Value, Option<YamlError>), YamlError> {
+    jsondecode::decode_partial(text)
 }
 
 /// `sigs.k8s.io/yaml.Unmarshal` into a `map[string]interface{}` (what `fromYaml` and
@@ -127,6 +133,8 @@ fn merge_maps(into: &mut MapEntries, from: MapEntries) {
 }
 
 /// `toYaml`: go-yaml's emitter output (trailing newline included, as `yaml.Marshal` gives).
+/// Errors read like sigs.k8s.io/yaml's (`error marshaling into JSON: …`,
+/// `error converting JSON to YAML: …`).
 pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
     let node = node::to_node(v, node::NodeMode::JsonRoundTrip, 0)?;
     emit::emit_document(
@@ -146,7 +154,8 @@ pub fn to_yaml_pretty(v: &Value) -> Result<String, YamlError> {
         &node,
         emit::EmitStyle {
             indent_sequences: true,
-            best_width: 80,
+            // go-yaml v3 does not fold long lines.
+            best_width: usize::MAX,
         },
     )
 }
@@ -165,6 +174,29 @@ mod tests {
             Ok(m) => Value::Map(m).to_json().to_string(),
             Err(e) => format!("ERR {}", e.message),
         }
+    }
+
+    #[test]
+    fn nesting_is_limited_without_overflowing_the_stack() {
+        let nested = |n: usize| {
+            let mut text = String::new();
+            for i in 0..n {
+                text.push_str(&"  ".repeat(i));
+                text.push_str("a:\n");
+            }
+            text.push_str(&"  ".repeat(n));
+            text.push_str("x\n");
+            text
+        };
+        let deep = parse(&nested(load::MAX_DEPTH)).unwrap_or_default();
+        assert!(to_yaml(&deep).is_ok());
+        assert!(to_yaml_pretty(&deep).is_ok());
+        assert!(to_json(&deep).is_ok());
+        assert!(toml::encode(&deep).is_ok());
+        assert!(parse(&nested(load::MAX_DEPTH + 1)).is_err());
+        let flow = format!("{}1{}", "[".repeat(400), "]".repeat(400));
+        assert!(parse(&flow).is_err());
+        assert!(from_json(&flow).is_err());
     }
 
     #[test]

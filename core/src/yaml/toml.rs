@@ -3,7 +3,7 @@
 //! a decimal point) and `fromToml`'s reading.
 
 use super::YamlError;
-use super::numfmt::format_json_float;
+use super::numfmt::format_g_shortest;
 use crate::value::{Map, Value};
 
 pub use super::tomldecode::decode;
@@ -19,6 +19,7 @@ fn error(message: &str) -> YamlError {
 /// The value as the encoder sees it (objects through their JSON-ish form).
 fn resolve(v: &Value) -> Value {
     match v {
+        Value::Object(o) if o.type_name() == "time.Time" => v.clone(),
         Value::Object(o) => o
             .as_value()
             .or_else(|| o.marshal_json())
@@ -38,6 +39,13 @@ enum Kind {
 fn kind(v: &Value) -> Result<Kind, YamlError> {
     Ok(match resolve(v) {
         Value::Nil => Kind::Nil,
+        Value::Object(o) if o.type_name() != "time.Time" => {
+            return Err(YamlError {
+                message: format!("unsupported type: {}", o.type_name()),
+                line: None,
+                column: None,
+            });
+        }
         Value::Map(_) => Kind::Table,
         Value::List(l) => {
             if l.items.is_empty() {
@@ -63,12 +71,19 @@ fn kind(v: &Value) -> Result<Kind, YamlError> {
     })
 }
 
+/// What the encoder's reflection panics with for a nil value; Helm does not recover it,
+/// so even `toToml` fails with it.
+pub const NIL_PANIC: &str = "reflect: call of reflect.Value.Type on zero Value";
+
 struct Encoder {
     out: String,
 }
 
 /// `toml.NewEncoder(w).Encode(v)`.
 pub fn encode(v: &Value) -> Result<String, YamlError> {
+    if v.is_nil() {
+        return Err(error(NIL_PANIC));
+    }
     let mut e = Encoder { out: String::new() };
     e.encode(&mut Vec::new(), v, 0)?;
     Ok(e.out)
@@ -150,8 +165,12 @@ impl Encoder {
                 }
                 Ok(())
             }
-            Value::Object(o) => Err(YamlError {
-                message: format!("toml: unsupported type: {}", o.type_name()),
+            Value::Object(o) if o.type_name() != "time.Time" => Err(YamlError {
+                message: format!(
+                    "unsupported type for key '{}': {}",
+                    key_path(key),
+                    o.type_name()
+                ),
                 line: None,
                 column: None,
             }),
@@ -251,7 +270,7 @@ impl Encoder {
                 } else if f.is_infinite() {
                     self.out.push_str(if f > 0.0 { "inf" } else { "-inf" });
                 } else {
-                    let s = format_json_float_fixed(f);
+                    let s = format_float(f);
                     self.out.push_str(&s);
                 }
             }
@@ -273,9 +292,14 @@ impl Encoder {
             }
             Value::Map(m) => self.map_body(&mut Vec::new(), &m, true, depth + 1)?,
             Value::Nil => return Err(error("toml: cannot encode a nil value")),
+            // A time.Time is written bare, in RFC 3339.
+            Value::Object(o) if o.type_name() == "time.Time" => match o.marshal_json() {
+                Some(Value::String(s)) => self.out.push_str(&s),
+                _ => self.out.push_str(&o.format_v()),
+            },
             Value::Object(o) => {
                 return Err(YamlError {
-                    message: format!("toml: unexpected type: {}", o.type_name()),
+                    message: format!("unsupported type: {}", o.type_name()),
                     line: None,
                     column: None,
                 });
@@ -285,43 +309,15 @@ impl Encoder {
     }
 }
 
-/// `strconv.FormatFloat(f, 'f', -1, 64)` with `.0` added when there is no decimal point.
-fn format_json_float_fixed(f: f64) -> String {
-    let s = if f.abs() >= 1e21 || (f != 0.0 && f.abs() < 1e-6) {
-        fixed_notation(f)
+/// `strconv.FormatFloat(f, 'g', -1, 64)` with `.0` added to integral values (TOML floats
+/// need a decimal point; exponent forms are left alone).
+fn format_float(f: f64) -> String {
+    let s = format_g_shortest(f);
+    if s.contains(['.', 'e']) {
+        s
     } else {
-        format_json_float(f)
-    };
-    if s.contains('.') { s } else { format!("{s}.0") }
-}
-
-/// Plain decimal notation for magnitudes JSON would write with an exponent.
-fn fixed_notation(f: f64) -> String {
-    let sci = format!("{f:e}");
-    let (neg, body) = match sci.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, sci.as_str()),
-    };
-    let (mantissa, exp) = body.split_once('e').unwrap_or((body, "0"));
-    let digits: String = mantissa.chars().filter(|&c| c != '.').collect();
-    let dp = exp.parse::<i32>().unwrap_or(0) + 1;
-    let mut s = String::new();
-    if neg {
-        s.push('-');
+        format!("{s}.0")
     }
-    if dp <= 0 {
-        s.push_str("0.");
-        s.push_str(&"0".repeat((-dp) as usize));
-        s.push_str(&digits);
-    } else if dp as usize >= digits.len() {
-        s.push_str(&digits);
-        s.push_str(&"0".repeat(dp as usize - digits.len()));
-    } else {
-        s.push_str(&digits[..dp as usize]);
-        s.push('.');
-        s.push_str(&digits[dp as usize..]);
-    }
-    s
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! Reading TOML for `fromToml` into the values BurntSushi/toml gives `map[string]interface{}`:
 //! integers are int64, floats float64, arrays `[]interface{}`, tables maps. Datetimes
-//! become their Go `time.Time` text. Errors read `toml: line N (last key "k"): …`.
+//! become `time.Time` values. Errors read `toml: line N (last key "k"): …`.
+
+use std::rc::Rc;
 
 use super::YamlError;
 use super::load::MAX_DEPTH;
+use crate::funcs::dates::{GoTime, Location, TimeObject};
 use crate::value::{Map, Value};
 
 struct Parser<'a> {
@@ -12,6 +15,8 @@ struct Parser<'a> {
     i: usize,
     line: usize,
     last_key: String,
+    /// The table (or inline table) keys are defined in, as BurntSushi names it in errors.
+    key_prefix: String,
 }
 
 /// Parses a TOML document.
@@ -22,6 +27,7 @@ pub fn decode(text: &str) -> Result<Map, YamlError> {
         i: 0,
         line: 1,
         last_key: String::new(),
+        key_prefix: String::new(),
     };
     let root = Map::new();
     let mut current = root.clone();
@@ -36,13 +42,18 @@ pub fn decode(text: &str) -> Result<Map, YamlError> {
             p.ws();
             let close = if array { "]]" } else { "]" };
             if !p.text[p.i..].starts_with(close) {
-                return Err(p.err("expected ']' at end of table header"));
+                let got = quote_rune(p.text[p.i..].chars().next().unwrap_or('\0'));
+                return Err(p.err(&format!(
+                    "expected '.' or ']' to end table name, but got {got} instead"
+                )));
             }
             p.i += close.len();
-            p.last_key = path.join(".");
+            p.last_key.clear();
             current = p.open_table(&root, &path, array)?;
+            p.key_prefix = path.join(".");
         } else {
             p.key_value(&current, 0)?;
+            p.last_key.clear();
         }
         p.ws();
         p.comment();
@@ -50,7 +61,12 @@ pub fn decode(text: &str) -> Result<Map, YamlError> {
             None => break,
             Some(b'\n') => {}
             Some(b'\r') if p.s.get(p.i + 1) == Some(&b'\n') => {}
-            Some(_) => return Err(p.err("expected a top-level item to end with a newline")),
+            Some(_) => {
+                let c = quote_rune(p.text[p.i..].chars().next().unwrap_or(' '));
+                return Err(p.err(&format!(
+                    "expected a top-level item to end with a newline, comment, or EOF, but got {c} instead"
+                )));
+            }
         }
     }
     Ok(root)
@@ -118,8 +134,9 @@ impl Parser<'_> {
                 if start == self.i {
                     return Err(match self.s.get(self.i) {
                         None => self.err("unexpected EOF; expected key"),
+                        Some(b'=') => self.err("unexpected '=': key name appears blank"),
                         Some(_) => self.err(&format!(
-                            "expected key but found {:?} instead",
+                            "bare keys cannot contain {:?}",
                             self.text[self.i..].chars().next().unwrap_or(' ')
                         )),
                     });
@@ -159,7 +176,13 @@ impl Parser<'_> {
                     m.insert(k.clone(), Value::Map(t.clone()));
                     t
                 }
-                Some(Value::Map(t)) if !(last && array) => t,
+                Some(Value::Map(_)) if last => {
+                    return Err(self.err(&format!(
+                        "Key '{}' has already been defined.",
+                        path.join(".")
+                    )));
+                }
+                Some(Value::Map(t)) => t,
                 Some(Value::List(l)) => {
                     let mut items = l.items.clone();
                     if last && array {
@@ -176,7 +199,7 @@ impl Parser<'_> {
                 }
                 Some(_) => {
                     return Err(self.err(&format!(
-                        "key {:?} has already been defined",
+                        "Key '{}' has already been defined.",
                         path.join(".")
                     )));
                 }
@@ -188,7 +211,11 @@ impl Parser<'_> {
 
     fn key_value(&mut self, table: &Map, depth: usize) -> Result<(), YamlError> {
         let path = self.key_path()?;
-        self.last_key = path.join(".");
+        self.last_key = if self.key_prefix.is_empty() {
+            path.join(".")
+        } else {
+            format!("{}.{}", self.key_prefix, path.join("."))
+        };
         self.ws();
         if self.s.get(self.i) != Some(&b'=') {
             return Err(match self.s.get(self.i) {
@@ -213,7 +240,10 @@ impl Parser<'_> {
         }
         let last = &path[path.len() - 1];
         if m.contains_key(last) {
-            return Err(self.err(&format!("key {:?} has already been defined", self.last_key)));
+            return Err(self.err(&format!(
+                "Key '{}' has already been defined.",
+                path.join(".")
+            )));
         }
         m.insert(last.clone(), v);
         Ok(())
@@ -419,7 +449,12 @@ impl Parser<'_> {
                     return Ok(Value::list(items));
                 }
                 None => return Err(self.err("unexpected EOF; expected ']'")),
-                Some(_) => return Err(self.err("expected a comma (',') or array terminator (']')")),
+                Some(_) => {
+                    let got = quote_rune(self.text[self.i..].chars().next().unwrap_or(' '));
+                    return Err(self.err(&format!(
+                        "expected a comma (',') or array terminator (']'), but got {got}"
+                    )));
+                }
             }
         }
     }
@@ -432,19 +467,33 @@ impl Parser<'_> {
             self.i += 1;
             return Ok(Value::Map(table));
         }
+        let outer = std::mem::replace(&mut self.key_prefix, self.last_key.clone());
+        let r = self.inline_entries(&table, depth);
+        self.key_prefix = outer;
+        r.map(|()| Value::Map(table))
+    }
+
+    fn inline_entries(&mut self, table: &Map, depth: usize) -> Result<(), YamlError> {
         loop {
             self.ws();
-            self.key_value(&table, depth + 1)?;
+            self.key_value(table, depth + 1)?;
             self.ws();
             match self.s.get(self.i) {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    return Ok(Value::Map(table));
+                    return Ok(());
                 }
-                None => return Err(self.err("unexpected EOF; expected '}'")),
+                None => {
+                    return Err(self.err(
+                        "expected a comma or an inline table terminator '}', but got end of file instead",
+                    ));
+                }
                 Some(_) => {
-                    return Err(self.err("expected a comma or an inline table terminator '}'"));
+                    let got = quote_rune(self.text[self.i..].chars().next().unwrap_or(' '));
+                    return Err(self.err(&format!(
+                        "expected a comma or an inline table terminator '}}', but got {got} instead"
+                    )));
                 }
             }
         }
@@ -476,14 +525,16 @@ impl Parser<'_> {
             "nan" | "+nan" | "-nan" => return Ok(Value::Float(f64::NAN)),
             _ => {}
         }
-        if let Some(v) = integer(raw) {
-            return Ok(Value::Int64(v));
+        match integer(raw) {
+            Some(Ok(v)) => return Ok(Value::Int64(v)),
+            Some(Err(msg)) => return Err(self.err(&msg)),
+            None => {}
         }
         if let Some(f) = float(raw) {
             return Ok(Value::Float(f));
         }
         if let Some(t) = datetime(raw) {
-            return Ok(Value::string(t));
+            return Ok(t);
         }
         if raw.is_empty() {
             return Err(self.err("unexpected EOF; expected value"));
@@ -500,20 +551,51 @@ fn underscores_ok(digits: &str, radix: u32) -> bool {
         && digits.chars().all(|c| c == '_' || c.is_digit(radix))
 }
 
-fn integer(raw: &str) -> Option<i64> {
+/// An integer: `None` when `raw` is not integer-shaped, `Some(Err)` with BurntSushi's
+/// message when it is but is invalid.
+fn integer(raw: &str) -> Option<Result<i64, String>> {
     for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
         if let Some(d) = raw.strip_prefix(prefix) {
             if !underscores_ok(d, radix) {
                 return None;
             }
-            return i64::from_str_radix(&d.replace('_', ""), radix).ok();
+            return Some(
+                i64::from_str_radix(&d.replace('_', ""), radix)
+                    .map_err(|_| format!("{raw} is out of range for int64")),
+            );
         }
     }
     let body = raw.strip_prefix(['+', '-']).unwrap_or(raw);
-    if !underscores_ok(body, 10) || (body.len() > 1 && body.starts_with('0')) {
+    if body.is_empty() || !body.chars().all(|c| c == '_' || c.is_ascii_digit()) {
         return None;
     }
-    raw.replace('_', "").parse().ok()
+    if !underscores_ok(body, 10) {
+        return Some(Err(format!(
+            "Invalid integer {raw:?}: underscores must be surrounded by digits"
+        )));
+    }
+    if body.len() > 1 && body.starts_with('0') {
+        return Some(Err(format!(
+            "Invalid integer {raw:?}: cannot have leading zeroes"
+        )));
+    }
+    Some(
+        raw.replace('_', "")
+            .parse()
+            .map_err(|_| format!("{raw} is out of range for int64")),
+    )
+}
+
+/// Go's `%q` of a rune.
+fn quote_rune(c: char) -> String {
+    match c {
+        '\'' => "'\\''".into(),
+        '\0' => "'\\x00'".into(),
+        c => {
+            let q = format!("{:?}", c.to_string());
+            format!("'{}'", &q[1..q.len() - 1])
+        }
+    }
 }
 
 fn float(raw: &str) -> Option<f64> {
@@ -545,47 +627,105 @@ fn float(raw: &str) -> Option<f64> {
     raw.replace('_', "").parse().ok()
 }
 
-/// A TOML datetime as Go prints the `time.Time` BurntSushi returns.
-fn datetime(raw: &str) -> Option<String> {
+/// A TOML datetime, local date or local time as the `time.Time` BurntSushi returns (local
+/// values carry the zone names `datetime-local`, `date-local`, `time-local`).
+fn datetime(raw: &str) -> Option<Value> {
     let b = raw.as_bytes();
+    let digits = |t: &[u8]| t.iter().all(u8::is_ascii_digit);
+    let is_time = |t: &[u8]| {
+        t.len() >= 8
+            && digits(&t[0..2])
+            && t[2] == b':'
+            && digits(&t[3..5])
+            && t[5] == b':'
+            && digits(&t[6..8])
+    };
+    let num = |s: &str| s.parse::<i64>().ok();
+    let local = |name: &str| Location::Fixed {
+        name: Rc::from(name),
+        offset: 0,
+    };
+    if is_time(b) {
+        let (h, mi, sec, nsec, zone) = split_time(raw)?;
+        if !zone.is_empty() {
+            return None;
+        }
+        return Some(TimeObject::value(GoTime::date(
+            0,
+            1,
+            1,
+            h,
+            mi,
+            sec,
+            nsec,
+            local("time-local"),
+        )));
+    }
     let date_ok = b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
+        && digits(&b[..4])
         && b[4] == b'-'
-        && b[5..7].iter().all(u8::is_ascii_digit)
+        && digits(&b[5..7])
         && b[7] == b'-'
-        && b[8..10].iter().all(u8::is_ascii_digit);
+        && digits(&b[8..10]);
     if !date_ok {
         return None;
     }
-    let date = &raw[..10];
+    let (y, m, d) = (num(&raw[..4])?, num(&raw[5..7])?, num(&raw[8..10])?);
     if b.len() == 10 {
-        return Some(format!("{date} 00:00:00 +0000 local-date"));
+        return Some(TimeObject::value(GoTime::date(
+            y,
+            m,
+            d,
+            0,
+            0,
+            0,
+            0,
+            local("date-local"),
+        )));
     }
-    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 19 {
+    if !matches!(b[10], b'T' | b't' | b' ') || !is_time(&b[11..]) {
         return None;
     }
-    let rest = &raw[11..];
-    let time_end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
-        .unwrap_or(rest.len());
-    let time = &rest[..time_end];
-    let zone = &rest[time_end..];
-    let time = time.trim_end_matches('0').trim_end_matches('.');
-    let time = if time.len() < 8 {
-        &rest[..8.min(rest.len())]
-    } else {
-        time
-    };
-    let zone = match zone {
-        "" => "+0000 local-datetime".to_string(),
-        "Z" | "z" => "+0000 UTC".to_string(),
-        z if z.len() == 6 => {
-            let compact = format!("{}{}", &z[..3], &z[4..]);
-            format!("{compact} {compact}")
+    let (h, mi, sec, nsec, zone) = split_time(&raw[11..])?;
+    let loc = match zone {
+        "" => local("datetime-local"),
+        "Z" | "z" => Location::Utc,
+        z if z.len() == 6 && matches!(z.as_bytes()[0], b'+' | b'-') && z.as_bytes()[3] == b':' => {
+            let hours = num(&z[1..3])?;
+            let minutes = num(&z[4..6])?;
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            Location::Fixed {
+                name: Rc::from(format!("{}{}", &z[..3], &z[4..])),
+                offset: (sign * (hours * 3600 + minutes * 60)) as i32,
+            }
         }
         _ => return None,
     };
-    Some(format!("{date} {time} {zone}"))
+    Some(TimeObject::value(GoTime::date(
+        y, m, d, h, mi, sec, nsec, loc,
+    )))
+}
+
+/// Splits `HH:MM:SS[.frac]ZONE` into hours, minutes, seconds, nanoseconds and the zone.
+fn split_time(t: &str) -> Option<(i64, i64, i64, i64, &str)> {
+    let mut end = 8;
+    let b = t.as_bytes();
+    if b.get(8) == Some(&b'.') {
+        end = 9;
+        while b.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        if end == 9 {
+            return None;
+        }
+    }
+    let frac = if end > 9 { &t[9..end] } else { "" };
+    let mut nsec = 0i64;
+    for (i, c) in frac.bytes().take(9).enumerate() {
+        nsec += i64::from(c - b'0') * 10i64.pow(8 - i as u32);
+    }
+    let field = |r: std::ops::Range<usize>| t[r].parse::<i64>().ok();
+    Some((field(0..2)?, field(3..5)?, field(6..8)?, nsec, &t[end..]))
 }
 
 #[cfg(test)]
@@ -622,6 +762,27 @@ mod tests {
             json("a = "),
             "toml: line 1 (last key \"a\"): unexpected EOF; expected value"
         );
-        assert!(decode("a = 1\na = 2").is_err());
+        assert_eq!(
+            json("a = 1\na = 2"),
+            "toml: line 2 (last key \"a\"): Key 'a' has already been defined."
+        );
+        assert_eq!(
+            json("[a]\n[a]"),
+            "toml: line 2: Key 'a' has already been defined."
+        );
+        assert_eq!(
+            json("= 1"),
+            "toml: line 1: unexpected '=': key name appears blank"
+        );
+        assert_eq!(
+            json("a = 1 b"),
+            "toml: line 1: expected a top-level item to end with a newline, comment, or EOF, but got 'b' instead"
+        );
+        assert_eq!(
+            json(
+                "a = 1979-05-27T07:32:00.5+01:00\nb = 1979-05-27\nc = 07:32:00\nd = 1979-05-27T07:32:00"
+            ),
+            r#"{"a":"1979-05-27 07:32:00.5 +0100 +0100","b":"1979-05-27 00:00:00 +0000 date-local","c":"0000-01-01 07:32:00 +0000 time-local","d":"1979-05-27 07:32:00 +0000 datetime-local"}"#
+        );
     }
 }

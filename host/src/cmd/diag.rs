@@ -6,7 +6,9 @@ use std::path::Path;
 
 use capstan_core::chart::Chart;
 
-/// The `  --> file:line:col` block with the source line and a caret.
+/// The `  --> file:line:col` block with the source line and a caret. `column` is
+/// 1-based (YAML parsers); Go templates report 0-based byte offsets, which callers add
+/// one to.
 pub fn snippet(file: &str, text: &str, line: usize, column: Option<usize>) -> Option<String> {
     let src = text.split('\n').nth(line.checked_sub(1)?)?;
     let src = src.strip_suffix('\r').unwrap_or(src);
@@ -48,9 +50,10 @@ fn collect(chart: &Chart, prefix: &str, out: &mut BTreeMap<String, String>) {
     }
 }
 
-/// Finds the first `TEMPLATE:LINE[:COL]` in an engine error whose template is known and
-/// returns its source context.
+/// Finds the last (innermost, for `include` chains) `TEMPLATE:LINE[:COL]` in an engine
+/// error whose template is known and returns its source context.
 pub fn template_error_context(message: &str, sources: &BTreeMap<String, String>) -> Option<String> {
+    let mut best: Option<(usize, &str, &str, usize, Option<usize>)> = None;
     for (name, text) in sources {
         let mut from = 0;
         while let Some(i) = message[from..].find(name.as_str()) {
@@ -69,10 +72,22 @@ pub fn template_error_context(message: &str, sources: &BTreeMap<String, String>)
                 let d: String = c.chars().take_while(char::is_ascii_digit).collect();
                 d.parse::<usize>().ok()
             });
-            return snippet(name, text, line, column);
+            if best.is_none_or(|b| at > b.0) {
+                best = Some((at, name, text, line, column));
+            }
         }
     }
-    None
+    let (_, name, text, line, column) = best?;
+    let shown = snippet(name, text, line, column.map(|c| c + 1))?;
+    // Keep Go's own numbers in the heading.
+    Some(match column {
+        Some(c) => shown.replacen(
+            &format!("{name}:{line}:{}", c + 1),
+            &format!("{name}:{line}:{c}"),
+            1,
+        ),
+        None => shown,
+    })
 }
 
 /// Source context for a chart load error with a position, read from the chart directory.
@@ -125,5 +140,7 @@ mod tests {
         let msg = "execution error at (c/templates/a.yaml:2:6): no";
         let ctx = template_error_context(msg, &m).unwrap();
         assert!(ctx.contains("2 | y: {{ fail"));
+        assert!(ctx.contains("a.yaml:2:6\n"));
+        assert!(ctx.ends_with("  |       ^\n"));
     }
 }

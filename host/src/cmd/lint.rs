@@ -90,6 +90,63 @@ fn is_strict_semver(v: &str) -> bool {
     parts.len() == 3 && parts.iter().all(|p| p.len() == 1 || !p.starts_with('0'))
 }
 
+const METADATA_FIELDS: &[&str] = &[
+    "name",
+    "home",
+    "sources",
+    "version",
+    "description",
+    "keywords",
+    "maintainers",
+    "icon",
+    "apiVersion",
+    "condition",
+    "tags",
+    "appVersion",
+    "deprecated",
+    "annotations",
+    "kubeVersion",
+    "dependencies",
+    "type",
+];
+const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
+const DEPENDENCY_FIELDS: &[&str] = &[
+    "name",
+    "version",
+    "repository",
+    "condition",
+    "tags",
+    "enabled",
+    "import-values",
+    "alias",
+];
+
+/// The first field Go's strict JSON decoding of Chart.yaml rejects (keys in sorted
+/// order, nested maintainers and dependencies included; names match case-insensitively).
+fn unknown_field(doc: &Value) -> Option<String> {
+    fn check(m: &Map, known: &[&str]) -> Option<String> {
+        for (k, v) in m.entries() {
+            if !known.iter().any(|f| f.eq_ignore_ascii_case(&k)) {
+                return Some(k);
+            }
+            let nested = match k.to_ascii_lowercase().as_str() {
+                "maintainers" => MAINTAINER_FIELDS,
+                "dependencies" => DEPENDENCY_FIELDS,
+                _ => continue,
+            };
+            if let Some(items) = v.as_list() {
+                for item in items {
+                    if let Some(f) = item.as_map().and_then(|im| check(im, nested)) {
+                        return Some(f);
+                    }
+                }
+            }
+        }
+        None
+    }
+    check(doc.as_map()?, METADATA_FIELDS)
+}
+
 fn chartfile_rules(l: &mut Linter, dir: &Path) {
     let file = "Chart.yaml";
     let path = dir.join(file);
@@ -123,6 +180,11 @@ fn chartfile_rules(l: &mut Linter, dir: &Path) {
             return;
         }
     };
+    l.rule(Severity::Warning, file, unknown_field(&doc).map(|f| {
+        format!(
+            "failed to strictly parse chart metadata file\n\terror unmarshaling JSON: while decoding JSON: json: unknown field {f:?}"
+        )
+    }));
     let get = |k: &str| doc.as_map().and_then(|m| m.get(k));
     let get_str = |k: &str| match get(k) {
         Some(Value::String(s)) => s.to_string(),
@@ -286,7 +348,9 @@ fn values_rules(l: &mut Linter, dir: &Path, overrides: &Map, skip_schema: bool) 
     chart.metadata.name = "values".into();
     chart.schema = Some(schema);
     if let Err(e) = values::validate_schema(&chart, &merged) {
-        l.rule(Severity::Error, file, Some(e.message));
+        // A single schema's error, without the per-chart heading.
+        let msg = e.message.strip_prefix("values:\n").unwrap_or(&e.message);
+        l.rule(Severity::Error, file, Some(msg.to_string()));
     }
 }
 
@@ -499,14 +563,59 @@ pub struct LintOptions<'a> {
     pub quiet: bool,
 }
 
-/// Lints one chart directory; `Err` when the chart cannot be checked at all.
+/// Unpacks a chart archive into a fresh temporary directory (as Helm's lint does) and
+/// returns the directory holding the chart.
+fn expand_archive(path: &str) -> Result<std::path::PathBuf, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("unable to open tarball: {e}"))?;
+    let files = capstan_core::chart::archive_files(&bytes)
+        .map_err(|e| format!("unable to extract tarball: {e}"))?;
+    let mut n = 0u32;
+    let base = loop {
+        let candidate =
+            std::env::temp_dir().join(format!("capstan-lint-{}-{n}", std::process::id()));
+        if std::fs::create_dir(&candidate).is_ok() {
+            break candidate;
+        }
+        n += 1;
+        if n > 1000 {
+            return Err("unable to create temp dir to extract tarball".into());
+        }
+    };
+    let dir = base.join("chart");
+    for (name, data) in files {
+        let file = dir.join(&name);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&file, data).map_err(|e| e.to_string())?;
+    }
+    Ok(dir)
+}
+
+/// Lints one chart directory or archive; `Err` when the chart cannot be checked at all.
 pub fn lint_chart(
     path: &str,
     overrides: &Map,
     opts: &LintOptions<'_>,
     env: &dyn Environment,
 ) -> Result<Vec<Message>, String> {
-    let dir = Path::new(path);
+    if path.ends_with(".tgz") || path.ends_with(".tar.gz") {
+        let dir = expand_archive(path)?;
+        let result = lint_dir(&dir, overrides, opts, env);
+        if let Some(base) = dir.parent() {
+            let _ = std::fs::remove_dir_all(base);
+        }
+        return result;
+    }
+    lint_dir(Path::new(path), overrides, opts, env)
+}
+
+fn lint_dir(
+    dir: &Path,
+    overrides: &Map,
+    opts: &LintOptions<'_>,
+    env: &dyn Environment,
+) -> Result<Vec<Message>, String> {
     if !dir.join("Chart.yaml").exists() {
         return Err(format!(
             "unable to check Chart.yaml file in chart: stat {}: no such file or directory",

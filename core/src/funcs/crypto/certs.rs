@@ -189,9 +189,15 @@ fn build(
     let valid_nanos = t.days.wrapping_mul(86_400_000_000_000);
     let not_after = now.saturating_add(valid_nanos.div_euclid(1_000_000_000));
 
+    if matches!(issuer.key, PrivateKey::Dsa(_)) {
+        return Err(format!(
+            "error creating certificate: {}",
+            super::keys::NOT_A_SIGNER
+        ));
+    }
     let spki = key
         .public_key_info()
-        .map_err(|e| format!("error retrieving public key from signee key: {e}"))?;
+        .map_err(|e| format!("error creating certificate: {e}"))?;
     if let Some(parent_spki) = &issuer.public_key_info
         && issuer.key.public_key_info().ok().as_ref() != Some(parent_spki)
     {

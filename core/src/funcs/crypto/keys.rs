@@ -45,7 +45,13 @@ pub enum PrivateKey {
     Rsa(Box<RsaKey>),
     Ecdsa(p256::SecretKey),
     Ed25519(ed25519_dalek::SigningKey),
+    /// A DSA key (DER of Sprig's `DSAKeyFormat`): Go can neither sign certificates with
+    /// it nor put its public key in one, so it is only carried as text.
+    Dsa(Vec<u8>),
 }
+
+/// Go's error for a key `x509.CreateCertificate` cannot sign with.
+pub const NOT_A_SIGNER: &str = "x509: certificate private key does not implement crypto.Signer";
 
 const OID_RSA: &[u64] = &[1, 2, 840, 113_549, 1, 1, 1];
 const OID_EC: &[u64] = &[1, 2, 840, 10_045, 2, 1];
@@ -121,6 +127,7 @@ impl PrivateKey {
                 );
                 der::pem_encode("PRIVATE KEY", &body)
             }
+            PrivateKey::Dsa(body) => der::pem_encode("DSA PRIVATE KEY", body),
         })
     }
 
@@ -144,6 +151,9 @@ impl PrivateKey {
                     &der::bit_string(k.verifying_key().as_bytes()),
                 ],
             ),
+            PrivateKey::Dsa(_) => {
+                return Err("x509: unsupported public key type: *dsa.PublicKey".into());
+            }
         })
     }
 
@@ -156,6 +166,7 @@ impl PrivateKey {
             ),
             PrivateKey::Ecdsa(_) => der::constructed(der::SEQUENCE, &[&der::oid(OID_ECDSA_SHA256)]),
             PrivateKey::Ed25519(_) => der::constructed(der::SEQUENCE, &[&der::oid(OID_ED25519)]),
+            PrivateKey::Dsa(_) => Vec::new(),
         }
     }
 
@@ -173,6 +184,7 @@ impl PrivateKey {
                 sig.to_der().as_bytes().to_vec()
             }
             PrivateKey::Ed25519(k) => k.sign(msg).to_bytes().to_vec(),
+            PrivateKey::Dsa(_) => return Err(NOT_A_SIGNER.into()),
         })
     }
 }
@@ -193,9 +205,26 @@ pub fn parse_private_key_pem(pem: &str) -> Result<PrivateKey, String> {
         "EC" => p256::SecretKey::from_sec1_der(&bytes)
             .map(PrivateKey::Ecdsa)
             .map_err(|e| format!("parsing EC private key from PEM: {e}")),
-        "DSA" => Err("parsing DSA private key from PEM: DSA keys are not supported".into()),
+        "DSA" => parse_dsa(&bytes).map_err(|e| format!("parsing DSA private key from PEM: {e}")),
         _ => Err(format!("invalid private key type {kind}")),
     }
+}
+
+/// Sprig's `DSAKeyFormat`: a SEQUENCE of version, P, Q, G, Y, X integers.
+fn parse_dsa(bytes: &[u8]) -> Result<PrivateKey, String> {
+    let malformed = || "asn1: structure error: DSA key is malformed".to_string();
+    let (tag, seq, whole) = Reader::new(bytes).next().ok_or_else(malformed)?;
+    let mut fields = Reader::new(seq);
+    for _ in 0..6 {
+        let (t, _, _) = fields.next().ok_or_else(malformed)?;
+        if t != der::INTEGER {
+            return Err(malformed());
+        }
+    }
+    if tag != der::SEQUENCE {
+        return Err(malformed());
+    }
+    Ok(PrivateKey::Dsa(whole.to_vec()))
 }
 
 fn parse_pkcs8(bytes: &[u8]) -> Result<PrivateKey, String> {

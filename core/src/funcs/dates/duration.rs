@@ -110,8 +110,8 @@ pub fn parse_duration(orig: &str) -> Result<i64, String> {
     i64::try_from(d).map_err(|_| invalid())
 }
 
-/// Go's internal `quote` in the time package.
-fn quote(s: &str) -> String {
+/// Go's internal `quote` in the time package: non-ASCII and control bytes become `\xNN`.
+pub(super) fn quote(s: &str) -> String {
     let mut out = String::from("\"");
     for ch in s.chars() {
         if !ch.is_ascii() || ch < ' ' {

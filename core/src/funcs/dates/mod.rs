@@ -8,6 +8,7 @@ pub(crate) mod civil;
 mod duration;
 mod layout;
 mod object;
+mod parse;
 mod time;
 
 use super::encoding::str_arg;
@@ -15,8 +16,9 @@ use super::{CallContext, FuncError, FuncResult, ParamType, Registry};
 use crate::value::Value;
 
 pub use duration::{duration_string, parse_duration};
-pub use layout::{format, parse_in_location};
-pub use object::{NamedInt, TimeObject};
+pub use layout::format;
+pub use object::{DurationObject, NamedInt, TimeObject};
+pub use parse::parse_in_location;
 pub use time::{GoTime, Location};
 
 /// Go type name of a time.
@@ -286,6 +288,38 @@ mod tests {
             "60m"
         );
         assert_eq!(call(duration_round, &[Value::str("8760h")]), "12mo");
+    }
+
+    #[test]
+    fn time_methods() {
+        let t = to_date_value("2006-01-02 15:04:05", "2024-03-05 07:08:39");
+        let Value::Object(o) = &t else {
+            panic!("not a time")
+        };
+        let m = |name: &str, args: &[Value]| o.call_method(name, args).map(|v| show(&v)).unwrap();
+        assert_eq!(
+            m("Round", &[Value::Int64(60_000_000_000)]),
+            "2024-03-05 07:09:00 +0000 UTC"
+        );
+        assert_eq!(
+            m("Truncate", &[Value::Int64(3_600_000_000_000)]),
+            "2024-03-05 07:00:00 +0000 UTC"
+        );
+        let earlier = to_date_value("2006", "2024");
+        assert_eq!(m("Sub", &[earlier]), "1543h8m39s");
+        assert_eq!(m("Month", &[]), "March");
+        assert_eq!(
+            m("AddDate", &[Value::Int(0), Value::Int(-1), Value::Int(0)]),
+            "2024-02-05 07:08:39 +0000 UTC"
+        );
+    }
+
+    fn show(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.to_string(),
+            Value::Object(o) => o.format_v(),
+            other => format!("{other:?}"),
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use super::duration::duration_string;
 use super::layout::{LONG_DAYS, LONG_MONTHS, format};
 use super::time::{GoTime, Location};
 use super::{TIME_TYPE, as_time};
@@ -78,28 +79,13 @@ impl Object for TimeObject {
                 TimeObject::value(t.add_date(int_arg(args, 0), int_arg(args, 1), int_arg(args, 2)))
             }
             "Add" => TimeObject::value(t.add_nanos(int_arg(args, 0))),
-            "Round" | "Truncate" => {
-                let d = int_arg(args, 0);
-                let mut r = t.clone();
-                r.mono = false;
-                if d > 0 {
-                    let since_zero = t.sub_nanos(&GoTime::zero());
-                    let rem = since_zero.rem_euclid(d);
-                    let down = t.add_nanos(-rem);
-                    r = if name == "Round" && rem.saturating_add(rem) >= d {
-                        down.add_nanos(d)
-                    } else {
-                        down
-                    };
-                    r.mono = false;
-                }
-                TimeObject::value(r)
-            }
+            "Round" => TimeObject::value(t.round(int_arg(args, 0), true)),
+            "Truncate" => TimeObject::value(t.round(int_arg(args, 0), false)),
             "Before" => Value::Bool(t.sub_nanos(&other()) < 0),
             "After" => Value::Bool(t.sub_nanos(&other()) > 0),
             "Equal" => Value::Bool(t.sub_nanos(&other()) == 0),
             "Compare" => Value::Int(t.sub_nanos(&other()).signum()),
-            "Sub" => Value::Int64(t.sub_nanos(&other())),
+            "Sub" => DurationObject::value(t.sub_nanos(&other())),
             _ => return Err(format!("can't call method {name}")),
         })
     }
@@ -128,6 +114,77 @@ fn scaled(t: &GoTime, per_second: i64) -> i64 {
     let v = i128::from(t.unix) * i128::from(per_second)
         + i128::from(t.nsec) / i128::from(1_000_000_000 / per_second);
     v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// A Go `time.Duration` (nanoseconds) as `Time.Sub` returns it.
+pub struct DurationObject(pub i64);
+
+impl DurationObject {
+    pub fn value(d: i64) -> Value {
+        Value::Object(Rc::new(DurationObject(d)))
+    }
+}
+
+impl Object for DurationObject {
+    fn type_name(&self) -> &str {
+        "time.Duration"
+    }
+
+    fn kind(&self) -> &str {
+        "int64"
+    }
+
+    fn method(&self, name: &str) -> Option<MethodSig> {
+        matches!(
+            name,
+            "String"
+                | "Hours"
+                | "Minutes"
+                | "Seconds"
+                | "Milliseconds"
+                | "Microseconds"
+                | "Nanoseconds"
+                | "Abs"
+        )
+        .then_some(sig(&[]))
+    }
+
+    fn call_method(&self, name: &str, _: &[Value]) -> Result<Value, String> {
+        let d = self.0;
+        // Go splits whole and fractional parts so large durations stay exact.
+        let float_of = |unit: i64| (d / unit) as f64 + (d % unit) as f64 / unit as f64;
+        Ok(match name {
+            "String" => Value::string(duration_string(d)),
+            "Hours" => Value::Float(float_of(3_600_000_000_000)),
+            "Minutes" => Value::Float(float_of(60_000_000_000)),
+            "Seconds" => Value::Float(float_of(1_000_000_000)),
+            "Milliseconds" => Value::Int64(d / 1_000_000),
+            "Microseconds" => Value::Int64(d / 1_000),
+            "Nanoseconds" => Value::Int64(d),
+            "Abs" => DurationObject::value(if d == i64::MIN { i64::MAX } else { d.abs() }),
+            _ => return Err(format!("can't call method {name}")),
+        })
+    }
+
+    fn format_v(&self) -> String {
+        duration_string(self.0)
+    }
+
+    fn to_go_string(&self) -> Option<String> {
+        Some(duration_string(self.0))
+    }
+
+    fn underlying(&self) -> Option<Value> {
+        Some(Value::Int64(self.0))
+    }
+
+    fn marshal_json(&self) -> Option<Value> {
+        Some(Value::Int64(self.0))
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }
 
 /// A Go named integer type with a `String()` method (`time.Month`, `time.Weekday`).
@@ -192,6 +249,10 @@ impl Object for NamedInt {
 
     fn format_v(&self) -> String {
         self.text.to_string()
+    }
+
+    fn underlying(&self) -> Option<Value> {
+        Some(Value::Int(self.value))
     }
 
     fn marshal_json(&self) -> Option<Value> {

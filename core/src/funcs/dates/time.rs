@@ -181,6 +181,30 @@ impl GoTime {
         d.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
     }
 
+    /// Go's `t.Round(d)` (`up_half`) or `t.Truncate(d)`: rounding of the time since the
+    /// zero time, which drops the monotonic reading.
+    pub fn round(&self, d: i64, up_half: bool) -> GoTime {
+        let mut r = GoTime {
+            mono: false,
+            ..self.clone()
+        };
+        if d <= 0 {
+            return r;
+        }
+        let since_zero =
+            (i128::from(self.unix) - i128::from(ZERO_UNIX)) * 1_000_000_000 + i128::from(self.nsec);
+        let d = i128::from(d);
+        let rem = since_zero.rem_euclid(d);
+        let mut target = since_zero - rem;
+        if up_half && rem + rem >= d {
+            target += d;
+        }
+        let secs = target.div_euclid(1_000_000_000) + i128::from(ZERO_UNIX);
+        r.unix = secs.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        r.nsec = target.rem_euclid(1_000_000_000) as u32;
+        r
+    }
+
     /// Go's `t.AddDate(years, months, days)`.
     pub fn add_date(&self, years: i64, months: i64, days: i64) -> GoTime {
         let c = self.civil();

@@ -41,9 +41,11 @@ pub fn register(r: &mut Registry) {
     r.add("dig", &[], Some(Any), dig);
 }
 
-/// A `map[string]interface {}` argument (the engine has converted it already).
+/// A `map[string]interface {}` argument. A `common.Values` passed here is the same map
+/// seen as the parameter's type, which is what `set`/`merge` hand back.
 fn map_arg(v: &Value) -> Map {
     match v {
+        Value::Map(m) if m.kind() == MapKind::Values => m.retyped(MapKind::Any),
         Value::Map(m) => m.clone(),
         _ => Map::new(),
     }
@@ -78,6 +80,10 @@ fn get(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
 }
 
 fn set(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
+    // A literal `nil` converts to a nil Go map, which cannot be written.
+    if args[0].is_nil() {
+        return Err(FuncError::new("assignment to entry in nil map"));
+    }
     let m = map_arg(&args[0]);
     m.insert(str_arg(&args[1]), args[2].clone());
     Ok(Value::Map(m))
@@ -216,6 +222,11 @@ mod tests {
         call(unset, &[d.clone(), s("a")]).unwrap();
         assert!(!m.contains_key("a"));
         assert_eq!(call(get, &[d, s("zz")]).unwrap().as_str(), Some(""));
+        assert!(call(set, &[Value::Nil, s("k"), Value::Int(1)]).is_err());
+        let values = Map::with_kind(MapKind::Values);
+        let r = call(set, &[Value::Map(values.clone()), s("k"), Value::Int(1)]).unwrap();
+        assert_eq!(r.go_type(), "map[string]interface {}");
+        assert!(values.contains_key("k"));
     }
 
     #[test]

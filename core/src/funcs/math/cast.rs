@@ -16,7 +16,20 @@ pub(crate) fn to_int64(v: &Value) -> i64 {
         Value::Float(f) => go_f64_to_i64(*f),
         Value::String(s) => parse_go_int(trim_zero_decimal(s)).unwrap_or(0),
         Value::Bool(b) => i64::from(*b),
+        Value::Object(o) => month_or_weekday(o.as_ref()).unwrap_or(0),
         _ => 0,
+    }
+}
+
+/// cast converts `time.Month` and `time.Weekday` like ints; other named types (such as
+/// `time.Duration`) are unconvertible.
+fn month_or_weekday(o: &dyn crate::value::Object) -> Option<i64> {
+    if !matches!(o.type_name(), "time.Month" | "time.Weekday") {
+        return None;
+    }
+    match o.underlying()? {
+        Value::Int(i) | Value::Int64(i) => Some(i),
+        _ => None,
     }
 }
 
@@ -29,6 +42,7 @@ pub(crate) fn to_float64(v: &Value) -> f64 {
         Value::Float(f) => *f,
         Value::String(s) => parse_go_float(s).unwrap_or(0.0),
         Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Object(o) => month_or_weekday(o.as_ref()).map_or(0.0, |i| i as f64),
         _ => 0.0,
     }
 }

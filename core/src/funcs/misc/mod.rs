@@ -11,7 +11,6 @@ use crate::value::Value;
 use ParamType::{Any, Bool, String};
 
 pub fn register(r: &mut Registry) {
-    r.add("hello", &[], None, |_, _| Ok(Value::str("Hello!")));
     r.add("default", &[Any], Some(Any), default);
     r.add("empty", &[Any], None, |_, a| {
         Ok(Value::Bool(is_empty(&a[0])))
@@ -53,9 +52,13 @@ pub(crate) fn str_arg(v: &Value) -> &str {
 }
 
 /// Sprig's `empty`: the zero value of its type — nil, false, 0, 0.0, and empty strings,
-/// lists and maps. Structs and pointers (times, versions) are never empty.
+/// lists and maps, including named map and slice types (`.Files` without files).
+/// Structs and pointers (times, versions) are never empty.
 pub(crate) fn is_empty(v: &Value) -> bool {
-    !v.truthy()
+    match v {
+        Value::Object(o) => o.as_value().is_some_and(|inner| is_empty(&inner)),
+        other => !other.truthy(),
+    }
 }
 
 /// `reflect.DeepEqual` on template values: Go types must match exactly (int ≠ int64 ≠
@@ -102,7 +105,13 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
                     .all(|((kx, vx), (ky, vy))| kx == ky && deep_equal_at(vx, vy, depth + 1))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.type_name() == y.type_name() && x.format_v() == y.format_v()
+            if x.type_name() != y.type_name() {
+                return false;
+            }
+            match (x.as_value(), y.as_value()) {
+                (Some(p), Some(q)) => deep_equal_at(&p, &q, depth + 1),
+                _ => x.format_v() == y.format_v(),
+            }
         }
         _ => false,
     }

@@ -183,7 +183,8 @@ fn parse_host(host: &str) -> Result<String, String> {
         if !valid_optional_port(port) {
             return Err(format!("invalid port {} after host", go_quote(port)));
         }
-    } else if let Some(i) = host.rfind(':') {
+    } else if let Some(i) = host.find(':') {
+        // Everything from the first colon must be a port: `h:80:90` is rejected.
         let port = &host[i..];
         if !valid_optional_port(port) {
             return Err(format!("invalid port {} after host", go_quote(port)));

@@ -12,8 +12,6 @@
 //! Errors carry Go's message (`missing closing ): `(``), without the
 //! `error parsing regexp: ` prefix.
 
-use std::fmt::Write;
-
 /// Go's limit on `{n,m}` counts.
 const MAX_REPEAT: u32 = 1000;
 
@@ -234,12 +232,10 @@ fn translate_group_open(
                 .collect();
             return Err(error("invalid named capture", shown));
         }
+        // Names live only in `group_names`: Go accepts names the crate rejects
+        // (`1a`) and repeated names.
         let name = name.to_string();
-        if group_names.contains(&Some(name.clone())) {
-            out.push('(');
-        } else {
-            write!(out, "(?P<{name}>").ok();
-        }
+        out.push('(');
         let consumed = prefix_len + name.chars().count() + 1;
         group_names.push(Some(name));
         return Ok((start + consumed, true));
@@ -253,12 +249,14 @@ fn translate_group_open(
             'i' | 'm' | 's' | 'U' => any_flag = true,
             '-' if !seen_minus => seen_minus = true,
             ':' | ')' => {
-                let trailing_minus = seen_minus && chars[i - 1] == '-';
-                if !any_flag && c == ')' || trailing_minus {
+                if seen_minus && chars[i - 1] == '-' {
                     break;
                 }
-                let text: String = chars[start..=i].iter().collect();
-                out.push_str(&text);
+                // `(?)` sets no flags; the crate rejects it, Go does not.
+                if any_flag || c == ':' {
+                    let text: String = chars[start..=i].iter().collect();
+                    out.push_str(&text);
+                }
                 return Ok((i + 1, c == ':'));
             }
             _ => break,
@@ -464,7 +462,8 @@ fn translate_class(chars: &[char], start: usize) -> Result<(String, usize), Synt
         first = false;
         if c == '[' && chars.get(i + 1) == Some(&':') {
             let rest: String = chars[i..].iter().collect();
-            if let Some(end) = rest.find(":]") {
+            // Go looks for the closing `:]` after the opening `[:`.
+            if let Some(end) = rest[2..].find(":]").map(|e| e + 2) {
                 let name = rest[2..end].trim_start_matches('^');
                 const NAMES: [&str; 14] = [
                     "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
@@ -554,7 +553,8 @@ mod tests {
         assert_eq!(t("[[&]"), r"[\[\&]");
         assert_eq!(t(r"\101"), "A");
         assert_eq!(t(r"\p{^Greek}"), r"\P{Greek}");
-        assert_eq!(t(r"(?P<first>\w+)"), "(?P<first>[0-9A-Za-z_]+)");
+        assert_eq!(t(r"(?P<first>\w+)"), "([0-9A-Za-z_]+)");
+        assert_eq!(t("(?)a"), "a");
         assert_eq!(t("(?i)abc"), "(?i)abc");
         assert_eq!(t("[]a]"), r"[\]a]");
     }
@@ -591,8 +591,10 @@ mod tests {
         );
         assert!(translate("a*?").is_ok());
         assert!(translate("(?x)a").is_err());
+        assert_eq!(t("[[:]"), r"[\[:]");
+        assert!(translate("[[:]a:]]").is_err());
         let dup = translate("(?P<n>a)(b)(?P<n>c)").unwrap();
-        assert_eq!(dup.pattern, "(?P<n>a)(b)(c)");
+        assert_eq!(dup.pattern, "(a)(b)(c)");
         assert_eq!(dup.group_names[3].as_deref(), Some("n"));
     }
 }
