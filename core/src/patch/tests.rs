@@ -323,3 +323,16 @@ fn delete_directive_applies_to_live_lists() {
     let out = apply_strategic_patch(&live, &patch, "Deployment").unwrap();
     assert_eq!(out["spec"]["template"]["spec"]["containers"], json!([]));
 }
+
+/// Live object, patch and result from `kubectl patch --local --type strategic` (v1.32), the
+/// API server's own merge code: directives of every kind and a server-only sidecar.
+#[test]
+fn apply_matches_kubectl() {
+    let live: Value = serde_json::from_str(r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","finalizers":["a","b","other"]},"spec":{"selector":{"matchLabels":{"app":"web"}},"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"a","image":"x"},{"name":"sidecar","image":"s"},{"name":"b","image":"y","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]}],"volumes":[{"name":"data","emptyDir":{}}]}}}}"#).unwrap();
+    let patch: Value = serde_json::from_str(r#"{"metadata":{"$deleteFromPrimitiveList/finalizers":["b"],"$setElementOrder/finalizers":["a"]},"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate","rollingUpdate":null},"template":{"spec":{"$setElementOrder/containers":[{"name":"b"},{"name":"a"},{"name":"new"}],"containers":[{"name":"b","env":[{"$patch":"delete","name":"B"}],"$setElementOrder/env":[{"name":"A"}]},{"name":"new","image":"n"}],"volumes":[{"name":"data","$retainKeys":["configMap","name"],"configMap":{"name":"cfg"}}],"$setElementOrder/volumes":[{"name":"data"}]}}}}"#).unwrap();
+    let want: Value = serde_json::from_str(r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"finalizers": ["a", "other"], "name": "web"}, "spec": {"selector": {"matchLabels": {"app": "web"}}, "strategy": {"type": "Recreate"}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"image": "s", "name": "sidecar"}, {"env": [{"name": "A", "value": "1"}], "image": "y", "name": "b"}, {"image": "x", "name": "a"}, {"image": "n", "name": "new"}], "volumes": [{"configMap": {"name": "cfg"}, "name": "data"}]}}}}"#).unwrap();
+    assert_eq!(
+        apply_strategic_patch(&live, &patch, "Deployment").unwrap(),
+        want
+    );
+}

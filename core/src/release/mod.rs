@@ -290,3 +290,9 @@ pub(crate) const GO_ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 
 #[cfg(test)]
 mod tests;
+
+/// A moment as Go's `time.Time` writes it in JSON (RFC 3339 with nanoseconds, trailing
+/// zeros trimmed, `Z` for UTC), for [`Info`] and [`HookExecution`] times.
+pub fn go_time_string(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%S%.fZ").to_string()
+}

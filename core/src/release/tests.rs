@@ -277,3 +277,18 @@ fn storage_objects_without_data_are_errors() {
 fn keys() {
     assert_eq!(storage_key("my-app", 12), "sh.helm.release.v1.my-app.v12");
 }
+
+#[test]
+fn times_are_written_like_go() {
+    let t = |s: &str| go_time_string(s.parse::<jiff::Timestamp>().unwrap());
+    assert_eq!(
+        t("2026-11-25T14:28:43.727174337Z"),
+        "2026-11-25T14:28:43.727174337Z"
+    );
+    assert_eq!(
+        t("2026-11-25T14:28:35.795547260Z"),
+        "2026-11-25T14:28:35.79554726Z"
+    );
+    assert_eq!(t("2026-11-25T14:28:35Z"), "2026-11-25T14:28:35Z");
+    assert_eq!(t("2026-11-25T14:28:35.5Z"), "2026-11-25T14:28:35.5Z");
+}
