@@ -206,3 +206,88 @@ mod opt_bytes {
         .transpose()
     }
 }
+
+impl ChartRecord {
+    /// The record of a loaded chart, as Helm stores it with a release. File times are
+    /// left zero: the host knows them, the pure core does not.
+    pub fn from_chart(chart: &crate::chart::Chart) -> ChartRecord {
+        let m = &chart.metadata;
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        let dependency = |d: &crate::chart::Dependency| ChartDependency {
+            name: d.name.clone(),
+            version: text(&d.version),
+            repository: text(&d.repository),
+            condition: text(&d.condition),
+            tags: d.tags.clone(),
+            enabled: d.enabled,
+            import_values: d.import_values.iter().map(|v| v.to_json()).collect(),
+            alias: text(&d.alias),
+        };
+        let metadata = ChartMetadata {
+            name: m.name.clone(),
+            home: text(&m.home),
+            sources: m.sources.clone(),
+            version: m.version.clone(),
+            description: text(&m.description),
+            keywords: m.keywords.clone(),
+            maintainers: m
+                .maintainers
+                .iter()
+                .map(|x| ChartMaintainer {
+                    name: x.name.clone(),
+                    email: text(&x.email),
+                    url: text(&x.url),
+                })
+                .collect(),
+            icon: text(&m.icon),
+            api_version: m.api_version.clone(),
+            condition: text(&m.condition),
+            tags: text(&m.tags),
+            app_version: text(&m.app_version),
+            deprecated: m.deprecated,
+            annotations: m.annotations.clone(),
+            kube_version: text(&m.kube_version),
+            dependencies: m.dependencies.iter().map(dependency).collect(),
+            chart_type: text(&m.chart_type),
+        };
+        let record_file = |f: &crate::chart::File| ChartFile {
+            name: f.name.clone(),
+            data: f.data.clone(),
+            modtime: None,
+        };
+        // Helm keeps the schema and the lock file in their own fields, and the CRDs among
+        // the plain files.
+        let mut files: Vec<ChartFile> = chart
+            .files
+            .iter()
+            .chain(&chart.crds)
+            .filter(|f| {
+                !matches!(
+                    f.name.as_str(),
+                    "values.schema.json" | "Chart.lock" | "requirements.lock"
+                )
+            })
+            .map(record_file)
+            .collect();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        files.dedup_by(|a, b| a.name == b.name);
+        let lock = chart.lock.as_ref().and_then(|bytes| {
+            let parsed = crate::yaml::parse(&String::from_utf8_lossy(bytes)).ok()?;
+            serde_json::from_value(parsed.to_json()).ok()
+        });
+        let values = match crate::value::Value::Map(chart.values.clone()).to_json() {
+            serde_json::Value::Object(o) => o,
+            _ => serde_json::Map::new(),
+        };
+        ChartRecord {
+            metadata: Some(metadata),
+            lock,
+            templates: Some(chart.templates.iter().map(record_file).collect()),
+            values: Some(values),
+            schema: chart.schema.clone(),
+            schemamodtime: zero_time(),
+            files: Some(files),
+            modtime: None,
+        }
+    }
+}

@@ -1,5 +1,5 @@
 use super::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// `helm install drift --dry-run=client -o json` from Helm 4.2.3: Go's encoding of a record.
 const HELM_JSON: &str = include_str!("testdata/helm-dry-run.json");
@@ -291,4 +291,50 @@ fn times_are_written_like_go() {
     );
     assert_eq!(t("2026-11-25T14:28:35Z"), "2026-11-25T14:28:35Z");
     assert_eq!(t("2026-11-25T14:28:35.5Z"), "2026-11-25T14:28:35.5Z");
+}
+
+#[test]
+fn chart_record_from_a_loaded_chart_matches_helms() {
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        "Chart.yaml".to_string(),
+        b"apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: \"1.0\"\nmaintainers:\n  - name: me\n    email: me@example.com\n".to_vec(),
+    );
+    files.insert(
+        "values.yaml".to_string(),
+        b"replicas: 3\nimage: nginx\n".to_vec(),
+    );
+    files.insert(
+        "templates/cm.yaml".to_string(),
+        b"kind: ConfigMap\n".to_vec(),
+    );
+    files.insert("values.schema.json".to_string(), b"{}".to_vec());
+    files.insert("README.md".to_string(), b"hi".to_vec());
+    let chart = crate::chart::load_files(files).unwrap();
+    let rec = ChartRecord::from_chart(&chart);
+    let json = serde_json::to_value(&rec).unwrap();
+    assert_eq!(
+        json["metadata"],
+        json!({"name": "demo", "version": "0.1.0", "apiVersion": "v2", "appVersion": "1.0",
+               "maintainers": [{"name": "me", "email": "me@example.com"}]})
+    );
+    assert_eq!(
+        json["templates"],
+        json!([{"name": "templates/cm.yaml", "data": "a2luZDogQ29uZmlnTWFwCg=="}])
+    );
+    let rel = Release {
+        chart: Some(rec.clone()),
+        ..Release::default()
+    };
+    let text = String::from_utf8(to_json(&rel)).unwrap();
+    assert!(
+        text.contains(r#""values":{"image":"nginx","replicas":3}"#),
+        "{text}"
+    );
+    assert_eq!(json["schema"], "e30=");
+    assert_eq!(
+        json["files"],
+        json!([{"name": "README.md", "data": "aGk="}])
+    );
+    assert_eq!(json["lock"], Value::Null);
 }
