@@ -7,12 +7,14 @@
 
 mod chart;
 mod codec;
+mod name;
 mod storage;
 
 pub use chart::{
     ChartDependency, ChartFile, ChartLock, ChartMaintainer, ChartMetadata, ChartRecord,
 };
 pub use codec::{DecodeError, decode, encode, to_json};
+pub use name::{MAX_RELEASE_NAME_LEN, NameError, validate_release_name};
 pub use storage::{
     MAX_OBJECT_SIZE, SECRET_TYPE, StorageError, StorageKind, decode_storage_object, label_status,
     storage_key, storage_object,
