@@ -272,10 +272,10 @@ fn collect(
             continue;
         }
         let name = format!("{full_path}/{}", t.name);
-        let data = Map::with_kind(MapKind::Values);
-        for (k, v) in next.entries() {
-            data.insert(k, v);
-        }
+        // Helm hands every template of a chart the same top-level map (the engine sets
+        // `.Template` on it before each file), so `set $ "Values" ...` in one template is
+        // seen by the later ones — Istio's charts rely on it.
+        let data = next.clone();
         let tmpl = Map::with_kind(MapKind::Values);
         tmpl.insert("Name", Value::str(&name));
         tmpl.insert("BasePath", Value::str(&base_path));
