@@ -7,6 +7,8 @@ pub mod env;
 pub mod funcs;
 pub mod gofmt;
 pub mod manifest;
+pub mod patch;
+pub mod release;
 pub mod render;
 pub mod template;
 pub mod value;
