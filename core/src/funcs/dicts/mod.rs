@@ -6,7 +6,6 @@ mod merge;
 
 use super::misc::str_arg;
 use super::{CallContext, FuncError, FuncResult, ParamType, Registry};
-use crate::gofmt;
 use crate::value::{ListKind, Map, MapKind, Value};
 
 use ParamType::{Any, Map as MapParam, String};
@@ -51,23 +50,13 @@ fn map_arg(v: &Value) -> Map {
     }
 }
 
-/// Sprig's `strval`, which `dict` uses for keys: strings as they are, bytes as text,
-/// everything else as `%v` prints it (`1`, `2.5`, `true`, `<nil>`).
-fn key_string(v: &Value) -> std::string::String {
-    match v {
-        Value::String(s) => s.to_string(),
-        Value::Bytes(b) => std::string::String::from_utf8_lossy(b).into_owned(),
-        Value::Object(o) => o.to_go_string().unwrap_or_else(|| gofmt::format_value(v)),
-        other => gofmt::format_value(other),
-    }
-}
-
 /// `dict k1 v1 k2 v2 ...`: a trailing key without a value maps to "".
 fn dict(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let out = Map::new();
     for pair in args.chunks(2) {
         let value = pair.get(1).cloned().unwrap_or_else(|| Value::str(""));
-        out.insert(key_string(&pair[0]), value);
+        // Keys go through Sprig's `strval` (`1`, `2.5`, `true`, `<nil>`).
+        out.insert(crate::funcs::strings::strval(&pair[0]), value);
     }
     Ok(Value::Map(out))
 }

@@ -101,9 +101,9 @@ pub fn strslice(v: &Value) -> Vec<String> {
     }
 }
 
-/// Go's conversion of a float64 to int64 on amd64: out-of-range values (and NaN) give
-/// the minimum int64.
-fn float_to_int64(f: f64) -> i64 {
+/// Go's `int64(f)` on amd64: truncation, with NaN and out-of-range values becoming the
+/// "integer indefinite" value `math.MinInt64` (Rust's `as` would saturate instead).
+pub fn go_f64_to_i64(f: f64) -> i64 {
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     if f.is_nan() || !(-LIMIT..LIMIT).contains(&f) {
         i64::MIN
@@ -119,10 +119,23 @@ pub fn to_int64(v: &Value) -> i64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i,
         Value::Uint(u) => *u as i64,
-        Value::Float(f) => float_to_int64(*f),
+        Value::Float(f) => go_f64_to_i64(*f),
         Value::String(s) => parse_int(trim_zero_decimal(s), 0).unwrap_or(0),
         Value::Bool(b) => i64::from(*b),
+        Value::Object(o) => month_or_weekday(o.as_ref()).unwrap_or(0),
         _ => 0,
+    }
+}
+
+/// cast converts `time.Month` and `time.Weekday` like ints; other named types (such as
+/// `time.Duration`) are unconvertible.
+fn month_or_weekday(o: &dyn crate::value::Object) -> Option<i64> {
+    if !matches!(o.type_name(), "time.Month" | "time.Weekday") {
+        return None;
+    }
+    match o.underlying()? {
+        Value::Int(i) | Value::Int64(i) => Some(i),
+        _ => None,
     }
 }
 
@@ -135,6 +148,7 @@ pub fn to_float64(v: &Value) -> f64 {
         Value::Float(f) => *f,
         Value::String(s) => parse_float(s).unwrap_or(0.0),
         Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Object(o) => month_or_weekday(o.as_ref()).map_or(0.0, |i| i as f64),
         _ => 0.0,
     }
 }
@@ -255,10 +269,15 @@ pub fn parse_float(s: &str) -> Option<f64> {
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
+    // One sign only (Rust's parser would take a second one), and `NaN` is never signed.
+    if body.starts_with(['+', '-']) {
+        return None;
+    }
+    let signed = body.len() < s.len();
     let lower = body.to_ascii_lowercase();
     let special = match lower.as_str() {
         "inf" | "infinity" => Some(f64::INFINITY),
-        "nan" => Some(f64::NAN),
+        "nan" if !signed => Some(f64::NAN),
         _ => None,
     };
     if let Some(v) = special {

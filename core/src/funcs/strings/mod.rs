@@ -15,7 +15,7 @@ use super::{CallContext, FuncError, FuncResult, ParamType, Registry};
 use crate::value::{ListKind, Map, MapKind, Value};
 
 pub use case::{simple_lower, simple_upper};
-pub use convert::{parse_float, parse_int, strslice, strval, to_float64, to_int64};
+pub use convert::{go_f64_to_i64, parse_float, parse_int, strslice, strval, to_float64, to_int64};
 
 use ParamType::{Int, String as Str};
 
