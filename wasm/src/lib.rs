@@ -113,6 +113,7 @@ fn render_options(req: &RenderRequest) -> render::RenderOptions {
         skip_schema_validation: req.skip_schema_validation,
         check_kube_version: req.check_kube_version.unwrap_or(true),
         strict: req.strict,
+        lint_mode: false,
     }
 }
 

@@ -46,8 +46,10 @@ pub struct RenderOptions {
     pub skip_schema_validation: bool,
     /// Enforce Chart.yaml `kubeVersion` (install and upgrade do; the bare engine render does not).
     pub check_kube_version: bool,
-    /// Lint mode (`missingkey=error`).
+    /// Strict mode (`missingkey=error`).
     pub strict: bool,
+    /// Lint mode: `required` and `fail` do not fail the render (as `helm lint`).
+    pub lint_mode: bool,
 }
 
 /// A render's output: engine output per template name (before hooks are split off).
@@ -162,6 +164,7 @@ pub fn render_processed(
         env,
         lookup: None,
         strict: opts.strict,
+        lint_mode: opts.lint_mode,
     };
     let out = engine
         .render(&templates)

@@ -44,6 +44,7 @@ fn corpus() {
         env: &env,
         lookup: None,
         strict: false,
+        lint_mode: false,
     };
     let (mut pass, mut fail, mut skip) = (0, 0, 0);
     let files: Vec<String> = match std::env::var("CORPUS_FILE") {

@@ -51,6 +51,7 @@ pub struct Ctx<'e> {
     pub call: CallContext<'e>,
     pub lookup: Option<&'e dyn super::Lookup>,
     pub strict: bool,
+    pub lint_mode: bool,
     pub depth: Cell<usize>,
     pub stack: StackBudget,
     pub include_counts: RefCell<HashMap<String, usize>>,
@@ -113,10 +114,14 @@ impl HelmFn {
                     _ => false,
                 };
                 if missing {
+                    if st.ctx.lint_mode {
+                        return Ok(RV::new(Value::str("")));
+                    }
                     return Err(Cause::Plain(warn_wrap(s(0))));
                 }
                 Ok(RV::new(val))
             }
+            HelmFn::Fail if st.ctx.lint_mode => Ok(RV::new(Value::str(""))),
             HelmFn::Fail => Err(Cause::Plain(warn_wrap(s(0)))),
             HelmFn::Lookup => match st.ctx.lookup {
                 Some(l) => l
@@ -271,6 +276,7 @@ pub fn render(
         call: CallContext { env: engine.env },
         lookup: engine.lookup,
         strict: engine.strict,
+        lint_mode: engine.lint_mode,
         depth: Cell::new(0),
         stack: StackBudget::new(EXEC_BUDGET),
         include_counts: RefCell::new(HashMap::new()),

@@ -64,8 +64,12 @@ pub struct Engine<'a> {
     pub funcs: &'a Registry,
     pub env: &'a dyn Environment,
     pub lookup: Option<&'a dyn Lookup>,
-    /// Lint mode: missing keys are errors (`missingkey=error`), as `helm lint` renders.
+    /// Strict mode: missing keys are errors (`missingkey=error`), as `helm lint --strict`
+    /// and `helm template --strict` render.
     pub strict: bool,
+    /// Lint mode (`helm lint`): `required` and `fail` log instead of failing, so lint can
+    /// report every other finding of a chart that insists on user values.
+    pub lint_mode: bool,
 }
 
 impl Engine<'_> {
@@ -93,6 +97,15 @@ mod tests {
     }
 
     fn render_mode(src: &str, data: Value, strict: bool) -> Result<String, String> {
+        render_engine(src, data, strict, false)
+    }
+
+    fn render_engine(
+        src: &str,
+        data: Value,
+        strict: bool,
+        lint_mode: bool,
+    ) -> Result<String, String> {
         let funcs = Registry::standard();
         let env = FixedEnvironment::new(0, 1);
         let engine = Engine {
@@ -100,6 +113,7 @@ mod tests {
             env: &env,
             lookup: None,
             strict,
+            lint_mode,
         };
         let t = RenderTemplate {
             name: "c/templates/t.yaml".into(),
@@ -110,6 +124,16 @@ mod tests {
             .render(&[t])
             .map(|m| m.into_values().next().unwrap_or_default())
             .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn lint_mode_lets_required_and_fail_pass() {
+        let src = r#"a{{ fail "no" }}b{{ required "set x" .x }}c{{ required "y" "v" }}"#;
+        assert!(render_one(src).is_err());
+        assert_eq!(
+            render_engine(src, Value::empty_map(), false, true),
+            Ok("abcv".to_string())
+        );
     }
 
     /// Runs on a thread with the 2 MiB stack test threads get, to prove the depth limits

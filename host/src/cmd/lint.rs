@@ -417,6 +417,7 @@ fn template_rules(
             is_upgrade: false,
         },
         kube_version: kube_version.map(String::from),
+        lint_mode: true,
         ..RenderOptions::default()
     };
     let rendered = match render::render_processed(&processed, vals, &opts, env) {

@@ -188,6 +188,7 @@ pub fn run(
         skip_schema_validation: a.skip_schema_validation,
         check_kube_version: true,
         strict: false,
+        lint_mode: false,
     };
     let sources = super::diag::template_sources(&processed);
     let hint = |message: String| TemplateError {
