@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod patch;
 pub mod release;
 pub mod render;
+pub mod strconv;
 pub mod template;
 pub mod value;
 pub mod values;

@@ -305,7 +305,7 @@ pub(crate) fn sort_manifests(
             let annotations = head.annotations.as_ref();
             let weight = annotations
                 .and_then(|a| a.get("helm.sh/hook-weight"))
-                .and_then(|w| parse_go_int(w))
+                .and_then(|w| crate::strconv::parse_int(w, 10))
                 .unwrap_or(0);
             let mut events = Vec::new();
             let mut unknown = false;
@@ -347,15 +347,6 @@ pub(crate) fn sort_manifests(
     stable_sort_by_kind(&mut hooks, |h| &h.kind);
     stable_sort_by_kind(&mut docs, |d| &d.kind);
     Ok((hooks, docs))
-}
-
-/// Go's `strconv.Atoi`: optional sign, decimal digits, no spaces.
-fn parse_go_int(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
 }
 
 #[cfg(test)]

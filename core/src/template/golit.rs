@@ -1,157 +1,7 @@
-//! Go's literal syntax as `strconv` reads it: `Unquote`, `UnquoteChar`, `ParseInt`/`ParseUint`
-//! with base 0 (prefixes, underscores), and `ParseFloat` (decimal and hexadecimal).
+//! Go's literal syntax as `strconv` reads it: `Unquote`, `UnquoteChar`, complex constants;
+//! numbers go through [`crate::strconv`].
 
-/// Go's `underscoreOK`: underscores only between digits or after a base prefix.
-fn underscore_ok(s: &str) -> bool {
-    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let b = s.as_bytes();
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || hex && c.is_ascii_hexdigit() {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
-}
-
-/// The magnitude of an unsigned base-0 integer literal (no sign), or None.
-fn parse_magnitude(s: &str) -> Option<u64> {
-    if s.is_empty() {
-        return None;
-    }
-    let b = s.as_bytes();
-    let (base, digits, prefixed) = if b.len() >= 2 && b[0] == b'0' {
-        match b[1].to_ascii_lowercase() {
-            b'x' => (16, &s[2..], true),
-            b'o' => (8, &s[2..], true),
-            b'b' => (2, &s[2..], true),
-            _ => (8, &s[1..], false),
-        }
-    } else {
-        (10, s, false)
-    };
-    if s.contains('_') && !underscore_ok(s) {
-        return None;
-    }
-    let mut n: u64 = 0;
-    let mut any = false;
-    for c in digits.chars() {
-        if c == '_' {
-            continue;
-        }
-        let d = c.to_digit(base)? as u64;
-        n = n.checked_mul(base as u64)?.checked_add(d)?;
-        any = true;
-    }
-    if !any && (prefixed || base != 8) {
-        return None;
-    }
-    Some(n)
-}
-
-/// `strconv.ParseUint(s, 0, 64)`.
-pub fn parse_uint(s: &str) -> Option<u64> {
-    if s.starts_with(['+', '-']) {
-        return None;
-    }
-    parse_magnitude(s)
-}
-
-/// `strconv.ParseInt(s, 0, 64)`.
-pub fn parse_int(s: &str) -> Option<i64> {
-    let (neg, mag) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let m = parse_magnitude(mag)?;
-    if neg {
-        if m <= i64::MAX as u64 + 1 {
-            Some((m as i128).wrapping_neg() as i64)
-        } else {
-            None
-        }
-    } else {
-        i64::try_from(m).ok()
-    }
-}
-
-/// `strconv.ParseFloat(s, 64)` for the forms the lexer produces; out-of-range is an error.
-pub fn parse_float(s: &str) -> Option<f64> {
-    if s.contains('_') && !underscore_ok(s) {
-        return None;
-    }
-    let clean: String = s.chars().filter(|&c| c != '_').collect();
-    let (neg, body) = match clean.as_bytes().first() {
-        Some(b'-') => (true, &clean[1..]),
-        Some(b'+') => (false, &clean[1..]),
-        _ => (false, &clean[..]),
-    };
-    let v = if body.len() > 2 && body[..2].eq_ignore_ascii_case("0x") {
-        parse_hex_float(&body[2..])?
-    } else {
-        if !body
-            .bytes()
-            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-        {
-            return None;
-        }
-        body.parse::<f64>().ok()?
-    };
-    if v.is_infinite() {
-        return None;
-    }
-    Some(if neg { -v } else { v })
-}
-
-fn parse_hex_float(s: &str) -> Option<f64> {
-    let (mant, exp) = match s.find(['p', 'P']) {
-        Some(i) => (&s[..i], s[i + 1..].parse::<i32>().ok()?),
-        None => return None,
-    };
-    let mut v = 0f64;
-    let mut scale = 0i32;
-    let mut seen_dot = false;
-    let mut any = false;
-    for c in mant.chars() {
-        if c == '.' {
-            if seen_dot {
-                return None;
-            }
-            seen_dot = true;
-            continue;
-        }
-        let d = c.to_digit(16)?;
-        v = v * 16.0 + d as f64;
-        any = true;
-        if seen_dot {
-            scale -= 4;
-        }
-    }
-    if !any {
-        return None;
-    }
-    Some(v * 2f64.powi(exp + scale))
-}
+use crate::strconv::{parse_float, parse_int};
 
 /// A complex constant `re±imi` (what `fmt.Sscan` reads into a complex128).
 pub fn parse_complex(s: &str) -> Option<(f64, f64)> {
@@ -160,7 +10,7 @@ pub fn parse_complex(s: &str) -> Option<(f64, f64)> {
     let split = (1..b.len())
         .rev()
         .find(|&i| matches!(b[i], b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E' | b'p' | b'P'))?;
-    let num = |t: &str| parse_float(t).or_else(|| parse_int(t).map(|i| i as f64));
+    let num = |t: &str| parse_float(t).or_else(|| parse_int(t, 0).map(|i| i as f64));
     Some((num(&body[..split])?, num(&body[split..])?))
 }
 
@@ -258,21 +108,26 @@ pub fn unquote(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::strconv::parse_uint;
+
+    fn parse_int_0(s: &str) -> Option<i64> {
+        parse_int(s, 0)
+    }
 
     #[test]
     fn ints() {
-        assert_eq!(parse_int("017"), Some(15));
-        assert_eq!(parse_int("0x1F"), Some(31));
-        assert_eq!(parse_int("1_000"), Some(1000));
-        assert_eq!(parse_int("08"), None);
-        assert_eq!(parse_int("-9223372036854775808"), Some(i64::MIN));
-        assert_eq!(parse_int("9223372036854775808"), None);
+        assert_eq!(parse_int_0("017"), Some(15));
+        assert_eq!(parse_int_0("0x1F"), Some(31));
+        assert_eq!(parse_int_0("1_000"), Some(1000));
+        assert_eq!(parse_int_0("08"), None);
+        assert_eq!(parse_int_0("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_int_0("9223372036854775808"), None);
         assert_eq!(parse_uint("9223372036854775808"), Some(1 << 63));
         assert_eq!(parse_uint("+5"), None);
-        assert_eq!(parse_int("0x"), None);
-        assert_eq!(parse_int("0"), Some(0));
-        assert_eq!(parse_int("0o"), None);
-        assert_eq!(parse_int("00"), Some(0));
+        assert_eq!(parse_int_0("0x"), None);
+        assert_eq!(parse_int_0("0"), Some(0));
+        assert_eq!(parse_int_0("0o"), None);
+        assert_eq!(parse_int_0("00"), Some(0));
         assert_eq!(parse_complex("1+2i"), Some((1.0, 2.0)));
         assert_eq!(parse_complex("1e-3-2.5i"), Some((0.001, -2.5)));
     }

@@ -655,8 +655,8 @@ impl Parser<'_> {
             _ => {}
         }
         if let Some(im) = text.strip_suffix('i')
-            && let Some(f) =
-                golit::parse_float(im).or_else(|| golit::parse_int(im).map(|i| i as f64))
+            && let Some(f) = crate::strconv::parse_float(im)
+                .or_else(|| crate::strconv::parse_int(im, 0).map(|i| i as f64))
         {
             {
                 n.complex = Some((0.0, f));
@@ -668,9 +668,9 @@ impl Parser<'_> {
                 return Ok(n);
             }
         }
-        let u = golit::parse_uint(text);
+        let u = crate::strconv::parse_uint(text);
         n.uint = u;
-        if let Some(i) = golit::parse_int(text) {
+        if let Some(i) = crate::strconv::parse_int(text, 0) {
             n.int = Some(i);
             if i == 0 {
                 n.uint = Some(u.unwrap_or(0));
@@ -680,7 +680,7 @@ impl Parser<'_> {
             n.float = Some(i as f64);
         } else if let Some(u) = n.uint {
             n.float = Some(u as f64);
-        } else if let Some(f) = golit::parse_float(text) {
+        } else if let Some(f) = crate::strconv::parse_float(text) {
             if !text.contains(['.', 'e', 'E', 'p', 'P']) {
                 return Err(self.errorf(format!("integer overflow: {}", go_quote(text))));
             }

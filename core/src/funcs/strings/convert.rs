@@ -7,6 +7,8 @@ use crate::funcs::ParamType;
 use crate::gofmt;
 use crate::value::{ListKind, Value};
 
+pub use crate::strconv::{parse_float, parse_int};
+
 use ParamType::{Any, String as Str};
 
 pub(super) fn register(r: &mut Registry) {
@@ -178,148 +180,6 @@ fn atoi(s: &str) -> i64 {
         Err(_) if s.starts_with('-') => i64::MIN,
         Err(_) => i64::MAX,
     }
-}
-
-/// Go's `underscoreOK`: underscores only between digits (a base prefix counts as one).
-fn underscore_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut saw = b'^';
-    let mut i = 0;
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        i = 1;
-    }
-    let mut hex = false;
-    if b.len() >= i + 2 && b[i] == b'0' && matches!(b[i + 1] | 0x20, b'b' | b'o' | b'x') {
-        hex = b[i + 1] | 0x20 == b'x';
-        i += 2;
-        saw = b'0';
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || hex && (c | 0x20).is_ascii_hexdigit() {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
-}
-
-/// `strconv.ParseInt(s, base, 64)` for base 0 (prefixes `0x`, `0o`, `0b`, leading-zero
-/// octal, underscores) or an explicit base; `None` on syntax or range errors.
-pub fn parse_int(s: &str, base: u32) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if body.is_empty() {
-        return None;
-    }
-    let (base, digits) = if base == 0 {
-        let lower = body.to_ascii_lowercase();
-        let (b, rest) = if lower.starts_with("0x") {
-            (16, &body[2..])
-        } else if lower.starts_with("0o") {
-            (8, &body[2..])
-        } else if lower.starts_with("0b") {
-            (2, &body[2..])
-        } else if let Some(rest) = body.strip_prefix('0') {
-            (8, rest)
-        } else {
-            (10, body)
-        };
-        if body.contains('_') && !underscore_ok(s) {
-            return None;
-        }
-        // "0" alone (octal with no digits after the prefix zero) is zero.
-        if b == 8 && rest.is_empty() && !lower.starts_with("0o") {
-            return Some(0);
-        }
-        (b, rest.replace('_', ""))
-    } else {
-        (base, body.to_string())
-    };
-    if digits.is_empty() || digits.starts_with(['+', '-']) {
-        return None;
-    }
-    let mag = u128::from_str_radix(&digits, base).ok()?;
-    if neg {
-        let v = i128::try_from(mag).ok().map(|m| -m)?;
-        i64::try_from(v).ok()
-    } else {
-        i64::try_from(mag).ok()
-    }
-}
-
-/// `strconv.ParseFloat(s, 64)`: decimal and hexadecimal (`0x1p-2`) forms, `Inf`,
-/// `Infinity`, `NaN`, underscores between digits; `None` on syntax or range errors.
-pub fn parse_float(s: &str) -> Option<f64> {
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    // One sign only (Rust's parser would take a second one), and `NaN` is never signed.
-    if body.starts_with(['+', '-']) {
-        return None;
-    }
-    let signed = body.len() < s.len();
-    let lower = body.to_ascii_lowercase();
-    let special = match lower.as_str() {
-        "inf" | "infinity" => Some(f64::INFINITY),
-        "nan" if !signed => Some(f64::NAN),
-        _ => None,
-    };
-    if let Some(v) = special {
-        return Some(if neg { -v } else { v });
-    }
-    if body.contains('_') && !underscore_ok(s) {
-        return None;
-    }
-    let clean = lower.replace('_', "");
-    let v = if let Some(hex) = clean.strip_prefix("0x") {
-        parse_hex_float(hex)?
-    } else {
-        let ok = !clean.is_empty()
-            && clean
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'));
-        if !ok {
-            return None;
-        }
-        clean.parse::<f64>().ok()?
-    };
-    if v.is_infinite() {
-        return None;
-    }
-    Some(if neg { -v } else { v })
-}
-
-/// The part of a hexadecimal float after `0x`: hex mantissa with optional point, and a
-/// mandatory binary exponent `p±d`.
-fn parse_hex_float(s: &str) -> Option<f64> {
-    let (mant, exp) = s.split_once('p')?;
-    let exp: i32 = exp.parse().ok()?;
-    let (int_part, frac_part) = mant.split_once('.').unwrap_or((mant, ""));
-    if int_part.is_empty() && frac_part.is_empty() {
-        return None;
-    }
-    let mut value = 0f64;
-    for c in int_part.chars().chain(frac_part.chars()) {
-        value = value * 16.0 + f64::from(c.to_digit(16)?);
-    }
-    let shift = exp - 4 * frac_part.len() as i32;
-    Some(value * 2f64.powi(shift))
 }
 
 #[cfg(test)]
