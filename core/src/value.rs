@@ -108,6 +108,9 @@ impl MapKind {
 #[derive(Clone, Default)]
 pub struct Map {
     kind: MapKind,
+    /// A Go nil map (e.g. `.Chart.Annotations` when Chart.yaml has none): reads like an
+    /// empty map, but `encoding/json` writes `null` for it.
+    nil: bool,
     entries: Rc<RefCell<MapEntries>>,
 }
 
@@ -118,12 +121,25 @@ impl Map {
     pub fn with_kind(kind: MapKind) -> Self {
         Map {
             kind,
+            nil: false,
             entries: Rc::default(),
         }
+    }
+    /// A Go nil map of the given type.
+    pub fn nil_of(kind: MapKind) -> Self {
+        Map {
+            nil: true,
+            ..Map::with_kind(kind)
+        }
+    }
+    /// Whether this is a Go nil map (nothing was ever stored in it).
+    pub fn is_go_nil(&self) -> bool {
+        self.nil && self.is_empty()
     }
     pub fn from_entries(entries: MapEntries) -> Self {
         Map {
             kind: MapKind::Any,
+            nil: false,
             entries: Rc::new(RefCell::new(entries)),
         }
     }
@@ -134,6 +150,7 @@ impl Map {
     pub fn retyped(&self, kind: MapKind) -> Map {
         Map {
             kind,
+            nil: self.nil,
             entries: Rc::clone(&self.entries),
         }
     }
@@ -188,6 +205,7 @@ impl Map {
             .collect();
         Map {
             kind: self.kind,
+            nil: self.nil,
             entries: Rc::new(RefCell::new(entries)),
         }
     }
@@ -391,6 +409,7 @@ impl Value {
             Value::List(l) => {
                 serde_json::Value::Array(l.items.iter().map(Value::to_json).collect())
             }
+            Value::Map(m) if m.is_go_nil() => serde_json::Value::Null,
             Value::Map(m) => serde_json::Value::Object(
                 m.borrow()
                     .iter()
@@ -462,6 +481,15 @@ mod tests {
         let seen = m.retyped(MapKind::Values);
         assert!(seen.ptr_eq(&m));
         assert_eq!(seen.kind(), MapKind::Values);
+    }
+
+    #[test]
+    fn nil_maps_read_empty_and_marshal_null() {
+        let m = Map::nil_of(MapKind::String);
+        assert!(m.is_go_nil() && m.is_empty());
+        assert_eq!(Value::Map(m.clone()).to_json(), serde_json::Value::Null);
+        m.insert("a", Value::str("b"));
+        assert!(!m.is_go_nil());
     }
 
     #[test]

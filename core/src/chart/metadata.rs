@@ -497,7 +497,12 @@ pub fn metadata_value(md: &Metadata, is_root: bool) -> Value {
     m.insert("Tags", s(&md.tags));
     m.insert("AppVersion", s(&md.app_version));
     m.insert("Deprecated", Value::Bool(md.deprecated));
-    let ann = Map::with_kind(MapKind::String);
+    // Go leaves the map nil when Chart.yaml has no annotations (`toYaml .Chart` shows null).
+    let ann = if md.annotations.is_empty() {
+        Map::nil_of(MapKind::String)
+    } else {
+        Map::with_kind(MapKind::String)
+    };
     for (k, v) in &md.annotations {
         ann.insert(k.clone(), Value::str(v));
     }

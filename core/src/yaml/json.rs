@@ -96,6 +96,7 @@ fn write_value(
             newline(out, style, level);
             out.push(']');
         }
+        Value::Map(m) if m.is_go_nil() => out.push_str("null"),
         Value::Map(m) => {
             let entries = m.borrow();
             if entries.is_empty() {

@@ -58,6 +58,7 @@ pub(crate) fn to_node(v: &Value, mode: NodeMode, depth: usize) -> Result<YNode, 
         }),
         Value::Bytes(b) => YNode::Str(base64::engine::general_purpose::STANDARD.encode(b)),
         Value::List(l) => seq_node(&l.items, mode, depth)?,
+        Value::Map(m) if m.is_go_nil() => YNode::Scalar("null".into()),
         Value::Map(m) => map_node(m, mode, depth)?,
         // go-yaml v3 writes a time.Time as a plain timestamp.
         Value::Object(o) if mode == NodeMode::Direct && o.type_name() == "time.Time" => {
