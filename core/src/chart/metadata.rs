@@ -177,43 +177,49 @@ pub(crate) fn apply_document(raw: &mut RawMetadata, doc: &Value) -> Result<(), S
     Ok(())
 }
 
-fn maintainers(v: &Value) -> Result<Vec<Option<Maintainer>>, String> {
+/// A `[]*v2.T` field as encoding/json decodes it: null is empty, null elements stay nil,
+/// anything but a list (or an element that is not an object) is Go's unmarshal error.
+fn struct_list<T>(
+    v: &Value,
+    field: &str,
+    go_type: &str,
+    decode: impl Fn(&Map) -> Result<T, String>,
+) -> Result<Vec<Option<T>>, String> {
+    let unmarshal = |other: &Value, ty: &str| {
+        format!(
+            "json: cannot unmarshal {} into Go struct field Metadata.{field} of type {ty}",
+            json_kind(other)
+        )
+    };
     let items = match v {
         Value::Nil => return Ok(Vec::new()),
         Value::List(l) => &l.items,
-        other => {
-            return Err(format!(
-                "json: cannot unmarshal {} into Go struct field Metadata.maintainers of type []*v2.Maintainer",
-                json_kind(other)
-            ));
-        }
+        other => return Err(unmarshal(other, &format!("[]*v2.{go_type}"))),
     };
-    let mut out = Vec::new();
-    for item in items {
-        match item {
-            Value::Nil => out.push(None),
-            Value::Map(m) => {
-                let mut mt = Maintainer::default();
-                for (k, v) in fold_keys(m) {
-                    let s = |f: &str| scalar_string(&v, f);
-                    match k.as_str() {
-                        "name" => mt.name = s("Metadata.maintainers.name")?.unwrap_or_default(),
-                        "email" => mt.email = s("Metadata.maintainers.email")?,
-                        "url" => mt.url = s("Metadata.maintainers.url")?,
-                        _ => {}
-                    }
-                }
-                out.push(Some(mt));
-            }
-            other => {
-                return Err(format!(
-                    "json: cannot unmarshal {} into Go struct field Metadata.maintainers of type v2.Maintainer",
-                    json_kind(other)
-                ));
+    items
+        .iter()
+        .map(|item| match item {
+            Value::Nil => Ok(None),
+            Value::Map(m) => decode(m).map(Some),
+            other => Err(unmarshal(other, &format!("v2.{go_type}"))),
+        })
+        .collect()
+}
+
+fn maintainers(v: &Value) -> Result<Vec<Option<Maintainer>>, String> {
+    struct_list(v, "maintainers", "Maintainer", |m| {
+        let mut mt = Maintainer::default();
+        for (k, v) in fold_keys(m) {
+            let s = |f: &str| scalar_string(&v, f);
+            match k.as_str() {
+                "name" => mt.name = s("Metadata.maintainers.name")?.unwrap_or_default(),
+                "email" => mt.email = s("Metadata.maintainers.email")?,
+                "url" => mt.url = s("Metadata.maintainers.url")?,
+                _ => {}
             }
         }
-    }
-    Ok(out)
+        Ok(mt)
+    })
 }
 
 fn annotations(v: &Value) -> Result<BTreeMap<String, String>, String> {
@@ -235,58 +241,35 @@ fn annotations(v: &Value) -> Result<BTreeMap<String, String>, String> {
 }
 
 fn dependencies(v: &Value) -> Result<Vec<Option<Dependency>>, String> {
-    let items = match v {
-        Value::Nil => return Ok(Vec::new()),
-        Value::List(l) => &l.items,
-        other => {
-            return Err(format!(
-                "json: cannot unmarshal {} into Go struct field Metadata.dependencies of type []*v2.Dependency",
-                json_kind(other)
-            ));
-        }
-    };
-    let mut out = Vec::new();
-    for item in items {
-        match item {
-            Value::Nil => out.push(None),
-            Value::Map(m) => {
-                let mut d = Dependency::default();
-                for (k, v) in fold_keys(m) {
-                    let s = |f: &str| scalar_string(&v, f);
-                    match k.as_str() {
-                        "name" => d.name = s("Metadata.dependencies.name")?.unwrap_or_default(),
-                        "version" => d.version = s("Metadata.dependencies.version")?,
-                        "repository" => d.repository = s("Metadata.dependencies.repository")?,
-                        "condition" => d.condition = s("Metadata.dependencies.condition")?,
-                        "tags" => d.tags = string_list(&v, "Metadata.dependencies.tags")?,
-                        "enabled" => d.enabled = bool_field(&v, "Metadata.dependencies.enabled")?,
-                        "import-values" => {
-                            d.import_values = match &v {
-                                Value::Nil => Vec::new(),
-                                Value::List(l) => l.items.clone(),
-                                other => {
-                                    return Err(format!(
-                                        "json: cannot unmarshal {} into Go struct field Dependency.dependencies.import-values of type []interface {{}}",
-                                        json_kind(other)
-                                    ));
-                                }
-                            }
+    struct_list(v, "dependencies", "Dependency", |m| {
+        let mut d = Dependency::default();
+        for (k, v) in fold_keys(m) {
+            let s = |f: &str| scalar_string(&v, f);
+            match k.as_str() {
+                "name" => d.name = s("Metadata.dependencies.name")?.unwrap_or_default(),
+                "version" => d.version = s("Metadata.dependencies.version")?,
+                "repository" => d.repository = s("Metadata.dependencies.repository")?,
+                "condition" => d.condition = s("Metadata.dependencies.condition")?,
+                "tags" => d.tags = string_list(&v, "Metadata.dependencies.tags")?,
+                "enabled" => d.enabled = bool_field(&v, "Metadata.dependencies.enabled")?,
+                "import-values" => {
+                    d.import_values = match &v {
+                        Value::Nil => Vec::new(),
+                        Value::List(l) => l.items.clone(),
+                        other => {
+                            return Err(format!(
+                                "json: cannot unmarshal {} into Go struct field Dependency.dependencies.import-values of type []interface {{}}",
+                                json_kind(other)
+                            ));
                         }
-                        "alias" => d.alias = s("Metadata.dependencies.alias")?,
-                        _ => {}
                     }
                 }
-                out.push(Some(d));
-            }
-            other => {
-                return Err(format!(
-                    "json: cannot unmarshal {} into Go struct field Metadata.dependencies of type v2.Dependency",
-                    json_kind(other)
-                ));
+                "alias" => d.alias = s("Metadata.dependencies.alias")?,
+                _ => {}
             }
         }
-    }
-    Ok(out)
+        Ok(d)
+    })
 }
 
 /// Go's `unicode.IsSpace` → space, drop non-printable runes (Helm's `sanitizeString`).
