@@ -2,6 +2,18 @@
 //! status, list and get; hooks; release bookkeeping. Commands in `cmd/release/` parse flags
 //! and print; these do the work.
 
+pub mod get;
+pub mod history;
+pub mod hooks;
+pub mod install;
+pub mod list;
+pub mod ownership;
+pub mod release_test;
+pub mod rollback;
+pub mod status;
+pub mod uninstall;
+pub mod upgrade;
+
 use crate::kube::{Kube, KubeError, KubeOptions};
 use crate::storage::{DriverKind, Storage, StorageError};
 

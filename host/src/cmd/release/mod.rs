@@ -7,6 +7,7 @@ pub mod get;
 pub mod history;
 pub mod install;
 pub mod list;
+pub mod print;
 pub mod rollback;
 pub mod status;
 pub mod test;

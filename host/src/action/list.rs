@@ -1,0 +1,1 @@
+//! Owned by the storage engineer (storage, read-only actions, uninstall).

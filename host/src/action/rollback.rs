@@ -1,0 +1,1 @@
+//! Owned by the actions engineer (install/upgrade/rollback/hooks/test).
