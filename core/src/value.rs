@@ -238,6 +238,16 @@ pub trait Object: Any {
     }
     /// How `%v` / `print` show the value (Go's default formatting).
     fn format_v(&self) -> String;
+    /// `%+v`: Go's struct form with field names, when it differs from [`Object::format_v`].
+    fn format_plus_v(&self) -> Option<String> {
+        None
+    }
+    /// What `{{ x }}` prints when the type's `String()` has a pointer receiver: the template
+    /// engine reaches struct fields through a pointer, so it finds the method where
+    /// `print`, `printf` and Sprig (which get a copy) do not.
+    fn template_string(&self) -> Option<String> {
+        None
+    }
     /// Conversions some functions apply (e.g. `toString` of a `*semver.Version` uses `String()`).
     fn to_go_string(&self) -> Option<String> {
         None
