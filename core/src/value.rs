@@ -76,6 +76,9 @@ impl ListKind {
 pub struct List {
     pub kind: ListKind,
     pub items: Vec<Value>,
+    /// A Go nil slice (`regexFindAll` without a match, `rest` of an empty list): empty
+    /// everywhere, but `toJson` / `toYaml` print `null`.
+    pub nil: bool,
 }
 
 /// The static Go type of a map.
@@ -291,10 +294,23 @@ impl Value {
         Value::List(Rc::new(List {
             kind: ListKind::Any,
             items,
+            nil: false,
         }))
     }
     pub fn typed_list(kind: ListKind, items: Vec<Value>) -> Value {
-        Value::List(Rc::new(List { kind, items }))
+        Value::List(Rc::new(List {
+            kind,
+            items,
+            nil: false,
+        }))
+    }
+    /// A Go nil slice of the given type.
+    pub fn nil_list(kind: ListKind) -> Value {
+        Value::List(Rc::new(List {
+            kind,
+            items: Vec::new(),
+            nil: true,
+        }))
     }
     pub fn map(entries: MapEntries) -> Value {
         Value::Map(Map::from_entries(entries))
@@ -381,6 +397,7 @@ impl Value {
             Value::List(l) => Value::List(Rc::new(List {
                 kind: l.kind,
                 items: l.items.iter().map(Value::deep_copy).collect(),
+                nil: l.nil,
             })),
             other => other.clone(),
         }
