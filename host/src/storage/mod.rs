@@ -111,6 +111,28 @@ impl Storage {
         }
     }
 
+    /// Every label of a revision's storage object, Helm's own (`name`, `owner`, `status`,
+    /// `version`, `createdAt`/`modifiedAt`) included: what Helm's label queries hand back.
+    pub async fn object_labels(
+        &self,
+        name: &str,
+        version: i64,
+    ) -> Result<std::collections::BTreeMap<String, String>, StorageError> {
+        match &self.backend {
+            Backend::Objects(d) => d.labels(&storage_key(name, version)).await,
+            Backend::Memory(m) => {
+                let rel = m.get(name, version)?;
+                let mut labels = rel.labels.clone();
+                labels.insert("name".into(), rel.name.clone());
+                labels.insert("owner".into(), "helm".into());
+                labels.insert("status".into(), rel.status().to_string());
+                labels.insert("version".into(), rel.version.to_string());
+                Ok(labels)
+            }
+            Backend::Unreachable => Err(unreachable_cluster()),
+        }
+    }
+
     /// Writes a new revision; fails with [`StorageError::AlreadyExists`] if it exists.
     /// With `max_history` set, first prunes the oldest revisions so that, with this one,
     /// at most `max_history` remain (the deployed one is never pruned).

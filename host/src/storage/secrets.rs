@@ -67,9 +67,21 @@ impl ObjectDriver {
                 )));
             }
         };
-        let json = to_json(&obj)?;
+        let json = self.to_json(&obj)?;
         decode_storage_object(&json)
             .map_err(|e| StorageError::Other(format!("get: failed to decode data {key:?}: {e}")))
+    }
+
+    /// The labels of a record's object, Helm's own included.
+    pub(super) async fn labels(&self, key: &str) -> Result<BTreeMap<String, String>, StorageError> {
+        match self.api_in("").get(key).await {
+            Ok(o) => Ok(o.metadata.labels.unwrap_or_default().into_iter().collect()),
+            Err(kube::Error::Api(s)) if s.is_not_found() => Err(StorageError::NotFound),
+            Err(e) => Err(StorageError::Other(format!(
+                "get: failed to get {key:?}: {}",
+                api_text(&e)
+            ))),
+        }
     }
 
     /// Every record matching the label selector; records that fail to decode are skipped,
@@ -94,7 +106,9 @@ impl ObjectDriver {
             })?;
         let mut out = Vec::with_capacity(list.items.len());
         for item in &list.items {
-            let Ok(json) = to_json(item) else { continue };
+            let Ok(json) = self.to_json(item) else {
+                continue;
+            };
             if let Ok(r) = decode_storage_object(&json) {
                 out.push(r);
             }
@@ -122,18 +136,9 @@ impl ObjectDriver {
 
     pub(super) async fn update(&self, key: &str, release: &Release) -> Result<(), StorageError> {
         let api = self.api_in(&release.namespace);
-        // Helm's update keeps `createdAt` because the release it rewrites was read by label
-        // query, which carries the object's labels along.
+        // Helm's update writes the labels afresh: `createdAt` is gone after the first update
+        // (the release handed to it carries only custom labels).
         let mut labels = BTreeMap::new();
-        if let Ok(Some(old)) = api.get_opt(key).await
-            && let Some(created) = old
-                .metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get("createdAt"))
-        {
-            labels.insert("createdAt".to_string(), created.clone());
-        }
         labels.insert("modifiedAt".to_string(), unix_now());
         let obj = self.object(key, release, &labels)?;
         api.replace(key, &PostParams::default(), &obj)
@@ -170,8 +175,16 @@ impl ObjectDriver {
     }
 }
 
-fn to_json(obj: &DynamicObject) -> Result<serde_json::Value, StorageError> {
-    serde_json::to_value(obj).map_err(|e| StorageError::Other(e.to_string()))
+impl ObjectDriver {
+    /// The object as JSON with its kind: list responses leave `kind` off their items.
+    fn to_json(&self, obj: &DynamicObject) -> Result<serde_json::Value, StorageError> {
+        let mut v = serde_json::to_value(obj).map_err(|e| StorageError::Other(e.to_string()))?;
+        if let Some(m) = v.as_object_mut() {
+            m.insert("kind".into(), self.resource.kind.clone().into());
+            m.insert("apiVersion".into(), "v1".into());
+        }
+        Ok(v)
+    }
 }
 
 /// The error text Go's client prints: the API server's message for API errors.

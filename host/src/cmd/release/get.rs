@@ -157,11 +157,23 @@ pub async fn run(args: GetArgs) -> Result<(), String> {
             }
         }
         GetCommand::Metadata(a) => {
-            let rel = load(&a.kube, &a.name, a.revision).await?;
+            let cfg = Configuration::new(&a.kube.options(), &driver_from_env())
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut rel = action::get::release_content(&cfg, &a.name, a.revision)
+                .await
+                .map_err(|e| e.to_string())?;
+            // The newest revision comes from a label query in Helm, which hands back every
+            // label of the object; a given revision is read by key, without Helm's own.
+            if a.revision <= 0
+                && let Ok(labels) = cfg.storage.object_labels(&rel.name, rel.version).await
+            {
+                rel.labels = labels;
+            }
             let meta = action::get::metadata(&rel);
             match a.output {
                 OutputFormat::Table => print!("{}", metadata_table(&meta)),
-                OutputFormat::Json => print!("{}", print::json_line(&meta)),
+                OutputFormat::Json => println!("{}", print::struct_json(&meta)),
                 OutputFormat::Yaml => print!("{}", print::json_text_to_yaml(&meta.to_string())),
             }
         }

@@ -378,8 +378,9 @@ pub fn history(revs: &[Release], format: OutputFormat) -> String {
     }
 }
 
-/// A JSON object in its insertion order with Go's string escaping.
-fn struct_json(v: &serde_json::Value) -> String {
+/// A JSON value with objects in their insertion order (a Go struct's field order) and
+/// Go's string escaping, without the final newline.
+pub fn struct_json(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Object(m) => {
             let fields: Vec<String> = m
@@ -387,6 +388,10 @@ fn struct_json(v: &serde_json::Value) -> String {
                 .map(|(k, v)| format!("{}:{}", go_string(k), struct_json(v)))
                 .collect();
             format!("{{{}}}", fields.join(","))
+        }
+        serde_json::Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(struct_json).collect();
+            format!("[{}]", items.join(","))
         }
         serde_json::Value::String(s) => go_string(s),
         other => other.to_string(),
