@@ -111,6 +111,7 @@ pub async fn run(args: GetArgs) -> Result<(), String> {
                 debug: true,
                 show_metadata: true,
                 hide_notes: false,
+                ..StatusOptions::default()
             };
             print!("{}", print::status_table(&rel, &opts));
         }

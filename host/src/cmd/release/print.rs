@@ -13,7 +13,7 @@ pub const ANSIC: &str = "Mon Jan _2 15:04:05 2006";
 const RFC3339: &str = "2006-01-02T15:04:05Z07:00";
 
 /// What the status block shows besides the basics.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct StatusOptions {
     /// `--debug` (and `get all`): user-supplied and computed values, hooks and manifest.
     pub debug: bool,
@@ -21,6 +21,9 @@ pub struct StatusOptions {
     pub show_metadata: bool,
     /// `--hide-notes`
     pub hide_notes: bool,
+    /// The order to print `info.resources` in (Helm prints them as its client met them,
+    /// in manifest order); kinds not named here follow, sorted.
+    pub resource_order: Vec<String>,
 }
 
 /// The status of `rel` in `format`: Helm's status block, or the record as JSON / YAML.
@@ -101,6 +104,29 @@ pub fn status_table(rel: &Release, opts: &StatusOptions) -> String {
         let _ = writeln!(out, "APP_VERSION: {}", meta.app_version);
     }
     let _ = writeln!(out, "DESCRIPTION: {}", info.description);
+    if !info.resources.is_empty() {
+        let mut printer = TablePrinter::default();
+        let mut buf = String::new();
+        let mut kinds: Vec<&String> = opts
+            .resource_order
+            .iter()
+            .filter(|k| info.resources.contains_key(*k))
+            .collect();
+        kinds.extend(
+            info.resources
+                .keys()
+                .filter(|k| !opts.resource_order.contains(k)),
+        );
+        for kind in kinds {
+            let objects = &info.resources[kind];
+            let _ = writeln!(buf, "==> {kind}");
+            for obj in objects {
+                printer.print(obj, &mut buf);
+            }
+            buf.push('\n');
+        }
+        let _ = writeln!(out, "RESOURCES:\n{buf}");
+    }
     let tests: Vec<_> = rel
         .hooks
         .iter()
@@ -147,6 +173,120 @@ pub fn status_table(rel: &Release, opts: &StatusOptions) -> String {
     }
     if !opts.hide_notes && !info.notes.is_empty() {
         let _ = writeln!(out, "NOTES:\n{}", info.notes.trim());
+    }
+    out
+}
+
+/// kubectl's printer of server-side Tables as Helm's status uses it: headers (columns of
+/// priority 0, upper-cased) when the columns change, each object aligned on its own
+/// (tabwriter: minimum width 6, padding 3).
+#[derive(Default)]
+struct TablePrinter {
+    last_columns: Option<serde_json::Value>,
+    printed_headers: bool,
+}
+
+impl TablePrinter {
+    fn print(&mut self, table: &serde_json::Value, out: &mut String) {
+        let columns = table
+            .get("columnDefinitions")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        let rows = table
+            .get("rows")
+            .and_then(|r| r.as_array())
+            .cloned()
+            .unwrap_or_default();
+        let no_cols = columns.as_array().is_none_or(|c| c.is_empty());
+        let mut no_headers =
+            self.printed_headers && (no_cols || self.last_columns.as_ref() == Some(&columns));
+        let columns = if no_cols {
+            self.last_columns.clone().unwrap_or(serde_json::Value::Null)
+        } else {
+            if self.last_columns.as_ref() != Some(&columns) {
+                self.last_columns = Some(columns.clone());
+                self.printed_headers = false;
+            }
+            columns
+        };
+        if !rows.is_empty() {
+            self.printed_headers = true;
+        }
+        let cols = columns.as_array().cloned().unwrap_or_default();
+        let shown: Vec<usize> = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.get("priority").and_then(|p| p.as_i64()).unwrap_or(0) == 0)
+            .map(|(i, _)| i)
+            .collect();
+        let mut lines: Vec<Vec<String>> = Vec::new();
+        if rows.is_empty() {
+            no_headers = true;
+        }
+        if !no_headers {
+            lines.push(
+                shown
+                    .iter()
+                    .map(|&i| {
+                        cols[i]
+                            .get("name")
+                            .and_then(|n| n.as_str())
+                            .unwrap_or("")
+                            .to_uppercase()
+                    })
+                    .collect(),
+            );
+        }
+        for row in &rows {
+            let cells = row
+                .get("cells")
+                .and_then(|c| c.as_array())
+                .cloned()
+                .unwrap_or_default();
+            lines.push(
+                shown
+                    .iter()
+                    .filter(|&&i| i < cells.len())
+                    .map(|&i| cell_text(&cells[i]))
+                    .collect(),
+            );
+        }
+        out.push_str(&tabwriter(&lines, 6, 3));
+    }
+}
+
+/// A Table cell as kubectl prints it: strings cut at the first line break (with `...`).
+fn cell_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => match s.find(['\n', '\r', '\x0c']) {
+            Some(i) => format!("{}...", &s[..i]),
+            None => s.clone(),
+        },
+        other => capstan_core::gofmt::sprint(&[Value::from_json(other)]),
+    }
+}
+
+/// Go's text/tabwriter over tab-separated cells (the last cell of a line is not aligned).
+fn tabwriter(lines: &[Vec<String>], minwidth: usize, padding: usize) -> String {
+    let ncols = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![minwidth; ncols];
+    for line in lines {
+        for (i, c) in line.iter().enumerate() {
+            if i + 1 < line.len() {
+                widths[i] = widths[i].max(c.chars().count() + padding);
+            }
+        }
+    }
+    let mut out = String::new();
+    for line in lines {
+        for (i, c) in line.iter().enumerate() {
+            out.push_str(c);
+            if i + 1 < line.len() {
+                out.push_str(&" ".repeat(widths[i].saturating_sub(c.chars().count())));
+            }
+        }
+        out.push('\n');
     }
     out
 }

@@ -29,8 +29,20 @@ pub async fn run(args: StatusArgs) -> Result<(), String> {
     let mut rel = action::status::run(&cfg, &args.name, args.revision)
         .await
         .map_err(|e| e.to_string())?;
+    // Helm 4 shows the live objects: as server-side tables for the table output, whole
+    // for JSON / YAML.
+    let resources = action::status::resources(&cfg, &rel, args.output == OutputFormat::Table)
+        .await
+        .map_err(|e| e.to_string())?;
+    let opts = StatusOptions {
+        resource_order: resources.iter().map(|(k, _)| k.clone()).collect(),
+        ..StatusOptions::default()
+    };
+    if let Some(info) = rel.info.as_mut() {
+        info.resources = resources.into_iter().collect();
+    }
     // `helm status` strips the chart before printing.
     rel.chart = None;
-    print::print_status(&rel, args.output, &StatusOptions::default());
+    print::print_status(&rel, args.output, &opts);
     Ok(())
 }
