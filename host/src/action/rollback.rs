@@ -153,10 +153,7 @@ async fn perform(
         );
         let _ = cfg.storage.update(&current).await;
         let _ = cfg.storage.update(target).await;
-        return Err(Error::Other(format!(
-            "release {} failed: {e}",
-            target.name
-        )));
+        return Err(Error::Other(format!("release {} failed: {e}", target.name)));
     }
     if !opts.no_hooks {
         hooks::execute(cfg, target, "post-rollback", &hook_opts).await?;

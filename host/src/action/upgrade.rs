@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 
 use super::hooks::{self, HookOptions};
 use super::install::{
-    self, DryRun, Failed, RenderInput, WaitSettings, apply_method, values_from_json,
-    values_to_json,
+    self, DryRun, Failed, RenderInput, WaitSettings, apply_method, values_from_json, values_to_json,
 };
 use super::{Configuration, Error, ownership};
 use crate::kube::{ApplyOptions, ResourceList};
@@ -243,7 +242,16 @@ pub async fn run(
     }
 
     cfg.storage.create(&upgraded).await?;
-    match perform(cfg, &mut upgraded, current, &current_list, &target, server_side, opts).await
+    match perform(
+        cfg,
+        &mut upgraded,
+        current,
+        &current_list,
+        &target,
+        server_side,
+        opts,
+    )
+    .await
     {
         Ok(()) => {
             cfg.storage.update(&upgraded).await.map_err(|e| Failed {
@@ -287,7 +295,12 @@ async fn perform(
     if !opts.no_hooks {
         hooks::execute(cfg, upgraded, "pre-upgrade", &hook_opts)
             .await
-            .map_err(|e| (Error::Other(format!("pre-upgrade hooks failed: {e}")), none()))?;
+            .map_err(|e| {
+                (
+                    Error::Other(format!("pre-upgrade hooks failed: {e}")),
+                    none(),
+                )
+            })?;
     }
     let csa_before =
         original.apply_method.is_empty() || original.apply_method == APPLY_METHOD_CLIENT_SIDE;
@@ -313,11 +326,11 @@ async fn perform(
             .cloned()
             .collect(),
     );
-    if opts.wait.wait || opts.rollback_on_failure {
-        if let Err(e) = cfg.kube.wait(target, &opts.wait.options()).await {
-            let _ = cfg.storage.update(&original).await;
-            return Err((e.into(), created));
-        }
+    if (opts.wait.wait || opts.rollback_on_failure)
+        && let Err(e) = cfg.kube.wait(target, &opts.wait.options()).await
+    {
+        let _ = cfg.storage.update(&original).await;
+        return Err((e.into(), created));
     }
     if !opts.no_hooks {
         hooks::execute(cfg, upgraded, "post-upgrade", &hook_opts)
@@ -383,7 +396,12 @@ async fn fail(
         let hist = match cfg.storage.history(&rel.name).await {
             Ok(h) => h,
             Err(he) => {
-                return failed(rel, Error::Other(format!("an error occurred while finding last successful release. original upgrade error: {err}: {he}")));
+                return failed(
+                    rel,
+                    Error::Other(format!(
+                        "an error occurred while finding last successful release. original upgrade error: {err}: {he}"
+                    )),
+                );
             }
         };
         let Some(target) = hist
@@ -392,7 +410,12 @@ async fn fail(
             .map(|r| r.version)
             .max()
         else {
-            return failed(rel, Error::Other(format!("unable to find a previously successful release when attempting to rollback. original upgrade error: {err}")));
+            return failed(
+                rel,
+                Error::Other(format!(
+                    "unable to find a previously successful release when attempting to rollback. original upgrade error: {err}"
+                )),
+            );
         };
         let ropts = super::rollback::RollbackOptions {
             version: target,
@@ -405,7 +428,12 @@ async fn fail(
         };
         let name = rel.name.clone();
         if let Err(re) = super::rollback::run(cfg, &name, &ropts).await {
-            return failed(rel, Error::Other(format!("an error occurred while rolling back the release. original upgrade error: {err}: {re}")));
+            return failed(
+                rel,
+                Error::Other(format!(
+                    "an error occurred while rolling back the release. original upgrade error: {err}: {re}"
+                )),
+            );
         }
         return failed(
             rel,
