@@ -171,29 +171,39 @@ fn replicas(c: &Cluster, ns: &str, name: &str) -> String {
     )
 }
 
-/// Scales to 0 as another field manager would (a merge patch by `intruder`).
-fn scale_to_zero(c: &Cluster, ns: &str, name: &str) {
-    must(
-        "scale behind capstan's back",
-        kubectl(
-            c,
-            &[
-                "patch",
-                "deployment",
-                name,
-                "-n",
-                ns,
-                "--type=merge",
-                "-p",
-                r#"{"spec":{"replicas":0}}"#,
-                "--field-manager=intruder",
-            ],
-        ),
-    );
+/// How the Deployment is scaled behind Capstan's back.
+#[derive(Clone, Copy)]
+enum Intrusion {
+    /// `kubectl scale` (the scale subresource).
+    Scale,
+    /// A merge patch of `spec.replicas` by another field manager (`intruder`).
+    Patch,
+}
+
+fn scale_to_zero(c: &Cluster, ns: &str, name: &str, how: Intrusion) {
+    let args: Vec<&str> = match how {
+        Intrusion::Scale => vec!["scale", "deployment", name, "-n", ns, "--replicas=0"],
+        Intrusion::Patch => vec![
+            "patch",
+            "deployment",
+            name,
+            "-n",
+            ns,
+            "--type=merge",
+            "-p",
+            r#"{"spec":{"replicas":0}}"#,
+            "--field-manager=intruder",
+        ],
+    };
+    must("scale behind capstan's back", kubectl(c, &args));
     assert_eq!(replicas(c, ns, name), "0");
 }
 
-fn drift_round_trip(c: &Cluster, server_side: &str, expect_method: &str) {
+const DEPLOY: &str = "web1-web";
+
+/// Installs the chart (3 replicas) and upgrades once, so there is a revision to roll
+/// back to.
+fn setup<'a>(c: &'a Cluster, server_side: &str, expect_method: &str) -> (TestNs<'a>, TestChart) {
     let ns = namespace(c, &format!("drift-{expect_method}"));
     let ch = chart(
         "drift",
@@ -202,7 +212,6 @@ fn drift_round_trip(c: &Cluster, server_side: &str, expect_method: &str) {
             ("templates/deployment.yaml", DEPLOYMENT),
         ],
     );
-    let deploy = "web1-web";
     capstan_ok(
         c,
         &[
@@ -214,22 +223,25 @@ fn drift_round_trip(c: &Cluster, server_side: &str, expect_method: &str) {
             &format!("--server-side={server_side}"),
         ],
     );
-    assert_eq!(replicas(c, &ns.name, deploy), "3");
+    assert_eq!(replicas(c, &ns.name, DEPLOY), "3");
     let rels = releases(c, &ns.name, "web1");
     assert_eq!(rels.len(), 1);
     assert_eq!(rels[0].apply_method, expect_method);
-
-    // A second revision to roll back to.
     capstan_ok(c, &["upgrade", "web1", ch.path(), "-n", &ns.name]);
-    scale_to_zero(c, &ns.name, deploy);
+    (ns, ch)
+}
+
+fn drift_round_trip(c: &Cluster, server_side: &str, expect_method: &str, how: Intrusion) {
+    let (ns, ch) = setup(c, server_side, expect_method);
+    scale_to_zero(c, &ns.name, DEPLOY, how);
     let out = capstan_ok(c, &["rollback", "web1", "-n", &ns.name]);
     assert_eq!(out, "Rollback was a success! Happy Helming!\n");
-    assert_eq!(replicas(c, &ns.name, deploy), "3", "rollback restores");
+    assert_eq!(replicas(c, &ns.name, DEPLOY), "3", "rollback restores");
 
-    scale_to_zero(c, &ns.name, deploy);
+    scale_to_zero(c, &ns.name, DEPLOY, how);
     let out = capstan_ok(c, &["upgrade", "web1", ch.path(), "-n", &ns.name]);
     assert!(out.starts_with("Release \"web1\" has been upgraded. Happy Helming!\n"));
-    assert_eq!(replicas(c, &ns.name, deploy), "3", "upgrade restores");
+    assert_eq!(replicas(c, &ns.name, DEPLOY), "3", "upgrade restores");
 
     let rels = releases(c, &ns.name, "web1");
     let statuses: Vec<String> = rels.iter().map(|r| r.status().to_string()).collect();
@@ -245,13 +257,88 @@ fn drift_round_trip(c: &Cluster, server_side: &str, expect_method: &str) {
 }
 
 #[test]
-fn drift_restored_server_side() {
+fn drift_restored_client_side_after_foreign_patch() {
     let Some(c) = common::cluster() else { return };
-    drift_round_trip(&c, "true", "ssa");
+    drift_round_trip(&c, "false", "csa", Intrusion::Patch);
 }
 
 #[test]
-fn drift_restored_client_side() {
+fn drift_restored_client_side_after_scale() {
     let Some(c) = common::cluster() else { return };
-    drift_round_trip(&c, "false", "csa");
+    drift_round_trip(&c, "false", "csa", Intrusion::Scale);
+}
+
+/// Server-side apply: a field another manager took is a conflict, as with Helm; the
+/// release then needs `--force-conflicts` to take it back.
+#[test]
+fn drift_server_side_conflict_needs_force() {
+    let Some(c) = common::cluster() else { return };
+    let (ns, ch) = setup(&c, "true", "ssa");
+    scale_to_zero(&c, &ns.name, DEPLOY, Intrusion::Patch);
+    let out = c.capstan(&["rollback", "web1", "-n", &ns.name]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "Error: conflict occurred while applying object {}/{DEPLOY} apps/v1, Kind=Deployment: Apply failed with 1 conflict: conflict with \"intruder\"",
+            ns.name
+        )),
+        "{err}"
+    );
+    assert_eq!(replicas(&c, &ns.name, DEPLOY), "0");
+    capstan_ok(
+        &c,
+        &["rollback", "web1", "-n", &ns.name, "--force-conflicts"],
+    );
+    assert_eq!(
+        replicas(&c, &ns.name, DEPLOY),
+        "3",
+        "forced rollback restores"
+    );
+
+    scale_to_zero(&c, &ns.name, DEPLOY, Intrusion::Patch);
+    let out = c.capstan(&["upgrade", "web1", ch.path(), "-n", &ns.name]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("Error: UPGRADE FAILED: conflict occurred")
+    );
+    capstan_ok(
+        &c,
+        &[
+            "upgrade",
+            "web1",
+            ch.path(),
+            "-n",
+            &ns.name,
+            "--force-conflicts",
+        ],
+    );
+    assert_eq!(
+        replicas(&c, &ns.name, DEPLOY),
+        "3",
+        "forced upgrade restores"
+    );
+
+    let rels = releases(&c, &ns.name, "web1");
+    let statuses: Vec<String> = rels.iter().map(|r| r.status().to_string()).collect();
+    // 3: the conflicting rollback, 5: the conflicting upgrade.
+    assert_eq!(
+        statuses,
+        [
+            "superseded",
+            "superseded",
+            "failed",
+            "superseded",
+            "failed",
+            "deployed"
+        ]
+    );
+    assert!(rels.iter().all(|r| r.apply_method == "ssa"));
+}
+
+#[test]
+fn drift_restored_server_side_after_scale() {
+    let Some(c) = common::cluster() else { return };
+    drift_round_trip(&c, "true", "ssa", Intrusion::Scale);
 }
