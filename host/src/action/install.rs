@@ -162,6 +162,8 @@ pub struct RenderInput<'a> {
     pub release: ReleaseOptions,
     pub kube_version: Option<String>,
     pub api_versions: Vec<String>,
+    /// The API versions are the cluster's, the whole set (not added to Helm's defaults).
+    pub cluster_api_versions: bool,
     pub skip_schema_validation: bool,
 }
 
@@ -182,13 +184,74 @@ pub fn render_release(
         strict: false,
         lint_mode: false,
     };
-    let rendered = render::render_processed(&processed, values, &opts, env)
-        .map_err(|e| Error::Other(e.message))?;
+    let rendered = if input.cluster_api_versions {
+        render_with_cluster(&processed, values, &opts, env)?
+    } else {
+        render::render_processed(&processed, values, &opts, env)
+            .map_err(|e| Error::Other(e.message))?
+    };
     let m = manifest::build(&processed, &rendered).map_err(|e| Error::Other(e.message))?;
     Ok(RenderedRelease {
         manifest: m.manifest,
         hooks: hooks::from_manifest(&m.hooks),
         notes: m.notes,
+    })
+}
+
+/// The engine run with the cluster's own `.Capabilities` (Helm's `getCapabilities`: the
+/// server's version and exactly the API versions it serves).
+fn render_with_cluster(
+    processed: &Chart,
+    values: Map,
+    opts: &RenderOptions,
+    env: &dyn Environment,
+) -> Result<render::Rendered, Error> {
+    use capstan_core::funcs::{CallContext, Registry};
+    use capstan_core::render::objects::VersionSet;
+    use capstan_core::render::{Capabilities, KubeVersion};
+    use std::rc::Rc;
+    let version = opts.kube_version.as_deref().unwrap_or_default();
+    let kube_version = KubeVersion::parse(version)
+        .map_err(|e| Error::Other(format!("invalid kube version: {e}")))?;
+    let registry = Registry::standard();
+    if let Some(constraint) = processed.metadata.kube_version.as_deref()
+        && !constraint.is_empty()
+    {
+        let compatible = registry.get("semverCompare").is_none_or(|def| {
+            matches!(
+                (def.call)(
+                    &CallContext { env },
+                    &[Value::str(constraint), Value::str(&kube_version.normalized)]
+                ),
+                Ok(Value::Bool(true))
+            )
+        });
+        if !compatible {
+            return Err(Error::Other(format!(
+                "chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {}",
+                kube_version.version
+            )));
+        }
+    }
+    let caps = Capabilities {
+        kube_version: Rc::new(kube_version),
+        api_versions: Rc::new(VersionSet(opts.api_versions.clone())),
+    };
+    let templates = render::build_templates(processed, values, &opts.release, caps);
+    let engine = capstan_core::template::Engine {
+        funcs: &registry,
+        env,
+        lookup: None,
+        strict: false,
+        lint_mode: false,
+    };
+    let out = engine
+        .render(&templates)
+        .map_err(|e| Error::Other(e.message.clone()))?;
+    Ok(render::Rendered {
+        templates: out,
+        crds: Vec::new(),
+        chart_name: processed.name().to_string(),
     })
 }
 
@@ -301,6 +364,7 @@ pub async fn run(
             },
             kube_version,
             api_versions,
+            cluster_api_versions: interacts,
             skip_schema_validation: opts.skip_schema_validation,
         },
         env,

@@ -164,6 +164,7 @@ pub async fn run(
             },
             kube_version,
             api_versions,
+            cluster_api_versions: true,
             skip_schema_validation: opts.skip_schema_validation,
         },
         env,
