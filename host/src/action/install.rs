@@ -211,8 +211,10 @@ fn render_with_cluster(
     use capstan_core::render::{Capabilities, KubeVersion};
     use std::rc::Rc;
     let version = opts.kube_version.as_deref().unwrap_or_default();
-    let kube_version = KubeVersion::parse(version)
+    let mut kube_version = KubeVersion::parse(version)
         .map_err(|e| Error::Other(format!("invalid kube version: {e}")))?;
+    // Helm fills only the git version from the server; `String()` then falls back to it.
+    kube_version.normalized = kube_version.version.clone();
     let registry = Registry::standard();
     if let Some(constraint) = processed.metadata.kube_version.as_deref()
         && !constraint.is_empty()
