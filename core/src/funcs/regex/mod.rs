@@ -210,7 +210,10 @@ fn find_all(args: &[Value], plain: bool) -> FuncResult {
     let found = all_matches(&re, s, int_arg(&args[2]))
         .into_iter()
         .map(|(a, b)| &s[a..b])
-        .collect();
+        .collect::<Vec<_>>();
+    if found.is_empty() {
+        return Ok(Value::nil_list(ListKind::String));
+    }
     Ok(strings(found))
 }
 
@@ -259,7 +262,7 @@ fn split(args: &[Value], plain: bool) -> FuncResult {
     let s = str_arg(&args[1]);
     let n = int_arg(&args[2]);
     if n == 0 {
-        return Ok(strings(Vec::new()));
+        return Ok(Value::nil_list(ListKind::String));
     }
     if !pattern.is_empty() && s.is_empty() {
         return Ok(strings(vec![""]));
