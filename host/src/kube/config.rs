@@ -272,4 +272,28 @@ mod tests {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[tokio::test]
+    async fn kubeconfig_list_merges_first_wins() {
+        let dir = std::env::temp_dir().join(format!("capstan-kcfg-merge-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("a");
+        let b = dir.join("b");
+        std::fs::write(&a, "apiVersion: v1\nkind: Config\ncurrent-context: two\ncontexts:\n- name: one\n  context:\n    cluster: c\n    namespace: first\n").unwrap();
+        std::fs::write(&b, "apiVersion: v1\nkind: Config\ncurrent-context: one\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:6443\ncontexts:\n- name: one\n  context:\n    cluster: c\n    namespace: second\n- name: two\n  context:\n    cluster: c\n    namespace: third\n").unwrap();
+        let merged = read_merged(
+            &[a.clone(), dir.join("missing"), b.clone()]
+                .into_iter()
+                .filter(|p| p.exists())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        assert_eq!(merged.current_context.as_deref(), Some("two"));
+        let one = merged.contexts.iter().find(|c| c.name == "one").unwrap();
+        assert_eq!(
+            one.context.as_ref().unwrap().namespace.as_deref(),
+            Some("first")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -178,7 +178,13 @@ impl Kube {
             Ok(info) => info.git_version,
             Err(e) => {
                 let url = format!("{}/version", base.trim_end_matches('/'));
-                let err = error::from_kube(e, "GET", &url);
+                let err = match error::from_kube(e, "GET", &url) {
+                    // client-go's generic wording: /version answers are not decoded as Status.
+                    KubeError::Api { code: 401, .. } => KubeError::Other(
+                        "the server has asked for the client to provide credentials".into(),
+                    ),
+                    other => other,
+                };
                 return Err(KubeError::Config(format!("{}: {err}", config::UNREACHABLE)));
             }
         };

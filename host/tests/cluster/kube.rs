@@ -433,3 +433,66 @@ async fn ensure_namespace_is_idempotent() {
     c.kubectl_ok(&["delete", "namespace", &name, "--wait=false"]);
     let _ = Cluster::namespace;
 }
+
+#[tokio::test]
+async fn helm_connection_flags_override_the_kubeconfig() {
+    let Some(c) = cluster() else { return };
+    let base = KubeOptions {
+        kubeconfig: Some(c.kubeconfig.clone()),
+        namespace: Some("default".into()),
+        ..Default::default()
+    };
+    let err = Kube::connect(&KubeOptions {
+        token: Some("bad".into()),
+        ..base.clone()
+    })
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "kubernetes cluster unreachable: the server has asked for the client to provide credentials"
+    );
+    let server = c.kubectl_ok(&[
+        "config",
+        "view",
+        "--minify",
+        "-o",
+        "jsonpath={.clusters[0].cluster.server}",
+    ]);
+    let ca = c.kubeconfig.parent().unwrap().join("pki").join("ca.crt");
+    // Reaching the server by IP while verifying the certificate for a name it carries.
+    Kube::connect(&KubeOptions {
+        api_server: Some(server.clone()),
+        ca_file: Some(ca),
+        tls_server_name: Some("kubernetes".into()),
+        ..base.clone()
+    })
+    .await
+    .expect("--kube-ca-file with --kube-tls-server-name");
+    Kube::connect(&KubeOptions {
+        api_server: Some(server.replace("127.0.0.1", "localhost")),
+        insecure_skip_tls_verify: true,
+        ..base.clone()
+    })
+    .await
+    .expect("--kube-insecure-skip-tls-verify");
+
+    let ns = c.namespace("kube-as");
+    let nobody = Kube::connect(&KubeOptions {
+        as_user: Some("nobody".into()),
+        namespace: Some(ns.name.clone()),
+        ..base.clone()
+    })
+    .await
+    .expect("/version is public");
+    let list = nobody.build(&cm("x", "  a: \"1\"\n")).await.unwrap();
+    let err = nobody.get(&list.0[0]).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "configmaps \"x\" is forbidden: User \"nobody\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"{}\"",
+            &*ns
+        )
+    );
+}
