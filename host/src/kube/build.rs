@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::discovery::Discovery;
+use super::validate::{Schemas, aggregate};
 use super::{KubeError, Resource, ResourceList};
 
 /// One decoded document: a JSON object, or the reason it is not one.
@@ -134,26 +135,35 @@ async fn map_object(
 
 /// Builds the whole list; several failures read `[first, second]` like Kubernetes'
 /// aggregated errors.
+///
+/// With `schemas`, each document is first validated like kubectl's client-side validator;
+/// the first invalid document ends the stream (as it ends kubectl's stream visitor).
 pub(crate) async fn build(
     discovery: &Discovery,
     manifest: &str,
     default_namespace: &str,
+    schemas: Option<&Schemas>,
 ) -> Result<ResourceList, KubeError> {
     let mut list = Vec::new();
     let mut errors: Vec<String> = Vec::new();
     for doc in decode_documents(manifest) {
         match doc {
-            Ok(obj) => match map_object(discovery, obj, default_namespace).await {
-                Ok(r) => list.push(r),
-                Err(e) => errors.push(e.to_string()),
-            },
+            Ok(obj) => {
+                if let Some(Err(e)) = schemas.map(|s| s.validate(&obj)) {
+                    errors.push(format!("error validating \"\": error validating data: {e}"));
+                    break;
+                }
+                match map_object(discovery, obj, default_namespace).await {
+                    Ok(r) => list.push(r),
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
             Err(e) => errors.push(e),
         }
     }
-    match errors.len() {
-        0 => Ok(ResourceList(list)),
-        1 => Err(KubeError::Other(errors.remove(0))),
-        _ => Err(KubeError::Other(format!("[{}]", errors.join(", ")))),
+    match aggregate(errors) {
+        Ok(()) => Ok(ResourceList(list)),
+        Err(e) => Err(KubeError::Other(e)),
     }
 }
 

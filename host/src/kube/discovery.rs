@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 
 use super::KubeError;
 use super::error::from_kube;
+use super::validate::Schemas;
 
 /// A kind mapped to its REST resource.
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub(crate) struct Discovery {
     client: kube::Client,
     /// `group/version` (`v1` for core) → its resources; an empty list when not served.
     lists: Mutex<HashMap<String, Arc<Vec<APIResource>>>>,
+    /// The OpenAPI v2 document, read once when validation first needs it.
+    openapi: tokio::sync::OnceCell<Arc<Schemas>>,
 }
 
 /// Splits `apiVersion` into group and version (`v1` → core group).
@@ -42,6 +45,7 @@ impl Discovery {
         Discovery {
             client,
             lists: Mutex::new(HashMap::new()),
+            openapi: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -86,6 +90,21 @@ impl Discovery {
         }
         let list = self.fetch(api_version).await?;
         Ok(find(&list, api_version, kind))
+    }
+
+    /// The server's OpenAPI v2 schemas (cached for the process).
+    pub async fn schemas(&self) -> Result<Arc<Schemas>, KubeError> {
+        self.openapi
+            .get_or_try_init(|| async {
+                let req = http::Request::get("/openapi/v2")
+                    .header(http::header::ACCEPT, "application/json")
+                    .body(Vec::new())
+                    .map_err(|e| KubeError::Other(e.to_string()))?;
+                let doc = super::rest::send(&self.client, req).await?;
+                Ok(Arc::new(Schemas::from_document(doc)))
+            })
+            .await
+            .cloned()
     }
 
     /// Every served `group/version` plus `group/version/Kind` for each resource (subresources

@@ -14,6 +14,7 @@ mod managed;
 mod resource;
 mod rest;
 mod status;
+mod validate;
 mod wait;
 
 pub use apply::{KEEP_POLICY, RESOURCE_POLICY_ANNOTATION};
@@ -232,7 +233,36 @@ impl Kube {
     /// Parses a manifest stream into mapped resources; namespaced kinds without a namespace
     /// get the client's namespace. Unknown kinds fail with Helm's "no matches for kind" text.
     pub async fn build(&self, manifest: &str) -> Result<ResourceList, KubeError> {
-        build::build(&self.discovery, manifest, &self.namespace).await
+        build::build(&self.discovery, manifest, &self.namespace, None).await
+    }
+
+    /// [`Kube::build`] with schema validation (Helm's `Build(manifest, validate=true)`:
+    /// install and upgrade targets unless `--disable-openapi-validation`). Servers without
+    /// server-side field validation (before 1.27) get kubectl's client-side OpenAPI checks:
+    /// `error validating "": error validating data: ValidationError(...): unknown field ...`.
+    pub async fn build_validated(&self, manifest: &str) -> Result<ResourceList, KubeError> {
+        if !self.client_side_validation() {
+            return self.build(manifest).await;
+        }
+        let schemas = self.discovery.schemas().await?;
+        build::build(&self.discovery, manifest, &self.namespace, Some(&schemas)).await
+    }
+
+    /// Whether the server lacks the `fieldValidation` parameter, so kubectl validates
+    /// against the OpenAPI document itself.
+    fn client_side_validation(&self) -> bool {
+        let minor = self
+            .version
+            .trim_start_matches('v')
+            .split('.')
+            .nth(1)
+            .map(|m| {
+                m.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .and_then(|m| m.parse::<u32>().ok());
+        minor.is_some_and(|m| m < 27)
     }
 
     /// Creates the namespace unless it exists (`--create-namespace`), labelled `name=<ns>`

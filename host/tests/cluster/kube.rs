@@ -496,3 +496,24 @@ async fn helm_connection_flags_override_the_kubeconfig() {
         )
     );
 }
+
+#[tokio::test]
+async fn validation_reports_schema_errors_like_kubectl() {
+    let Some(c) = cluster() else { return };
+    let kube = c.kube("default").await;
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: c\n  labels: null\n  bogus: 1\nspec:\n  containers:\n  - null\n  - name: x\n    image: y\n    args: [1, {a: 1}]\n    env: {a: 1}\n    tty: 1\n    command: abc\n    ports: [[1]]\n";
+    let err = kube.build_validated(pod).await.unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "error validating \"\": error validating data: [ValidationError(Pod.metadata): unknown field \"bogus\" in io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta, ValidationError(Pod.spec.containers): unknown object type \"nil\" in Pod.spec.containers[0], ValidationError(Pod.spec.containers[1].args[1]): invalid type for io.k8s.api.core.v1.Container.args: got \"map\", expected \"string\", ValidationError(Pod.spec.containers[1].command): invalid type for io.k8s.api.core.v1.Container.command: got \"string\", expected \"array\", ValidationError(Pod.spec.containers[1].env): invalid type for io.k8s.api.core.v1.Container.env: got \"map\", expected \"array\", ValidationError(Pod.spec.containers[1].ports[0]): invalid type for io.k8s.api.core.v1.ContainerPort: got \"array\", expected \"map\", ValidationError(Pod.spec.containers[1].tty): invalid type for io.k8s.api.core.v1.Container.tty: got \"integer\", expected \"boolean\"]"
+    );
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: \"80\"\n  - prt: 1\n";
+    assert_eq!(
+        kube.build_validated(svc).await.unwrap_err().to_string(),
+        "error validating \"\": error validating data: [ValidationError(Service.spec.ports[0].port): invalid type for io.k8s.api.core.v1.ServicePort.port: got \"string\", expected \"integer\", ValidationError(Service.spec.ports[1]): unknown field \"prt\" in io.k8s.api.core.v1.ServicePort, ValidationError(Service.spec.ports[1]): missing required field \"port\" in io.k8s.api.core.v1.ServicePort]"
+    );
+    // Strings take numbers; nulls in objects are skipped; without validation it all builds.
+    let ok = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels: null\nnope: null\ndata:\n  a: 1\n";
+    kube.build_validated(ok).await.unwrap();
+    kube.build(pod).await.unwrap();
+}
