@@ -517,3 +517,55 @@ async fn validation_reports_schema_errors_like_kubectl() {
     kube.build_validated(ok).await.unwrap();
     kube.build(pod).await.unwrap();
 }
+
+#[tokio::test]
+async fn switching_to_server_side_apply_takes_over_client_side_fields() {
+    let Some(c) = cluster() else { return };
+    let ns = c.namespace("kube-csa2ssa");
+    let kube = c.kube(&ns).await;
+    let v1 = build(
+        &kube,
+        &format!(
+            "{}\n---\n{}",
+            cm("up", "  a: \"1\"\n  b: \"2\"\n"),
+            cm("plain", "  a: \"1\"\n  b: \"2\"\n")
+        ),
+    )
+    .await;
+    kube.create(&v1, &csa()).await.unwrap();
+    let v2 = build(
+        &kube,
+        &format!(
+            "{}\n---\n{}",
+            cm("up", "  a: \"1\"\n"),
+            cm("plain", "  a: \"1\"\n")
+        ),
+    )
+    .await;
+    let upgrade = ApplyOptions {
+        upgrade_client_side_field_manager: true,
+        ..Default::default()
+    };
+    let only = |l: &ResourceList, i: usize| ResourceList(vec![l.0[i].clone()]);
+    kube.update(&only(&v1, 0), &only(&v2, 0), &upgrade)
+        .await
+        .unwrap();
+    kube.update(&only(&v1, 1), &only(&v2, 1), &ApplyOptions::default())
+        .await
+        .unwrap();
+    // With the upgrade the dropped key goes; without it the old Update entry still owns it.
+    let up = c.get_json("configmap", &ns, "up").unwrap();
+    assert_eq!(up["data"], json!({"a": "1"}));
+    let live = kube.get(&v2.0[0]).await.unwrap().unwrap();
+    let managers: Vec<_> = live["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["operation"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(managers, ["Apply"]);
+    assert_eq!(
+        c.get_json("configmap", &ns, "plain").unwrap()["data"],
+        json!({"a": "1", "b": "2"})
+    );
+}
