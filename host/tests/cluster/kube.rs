@@ -569,3 +569,30 @@ async fn switching_to_server_side_apply_takes_over_client_side_fields() {
         json!({"a": "1", "b": "2"})
     );
 }
+
+#[tokio::test]
+async fn harness_marks_workloads_ready() {
+    let Some(c) = cluster() else { return };
+    let ns = c.namespace("kube-harness");
+    let kube = c.kube(&ns).await;
+    let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db\n  replicas: 2\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n      - name: db\n        image: postgres\n";
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n";
+    let list = build(
+        &kube,
+        &format!("{}\n---\n{sts}\n---\n{job}", deployment("web", 2)),
+    )
+    .await;
+    let waiter = c.when_exists("job", &ns, "j", Duration::from_secs(20), {
+        let ns = ns.name.clone();
+        move |c| c.mark_ready("job", &ns, "j")
+    });
+    kube.create(&list, &ApplyOptions::default()).await.unwrap();
+    assert!(waiter.join().unwrap());
+    c.mark_ready("deployment", &ns, "web");
+    c.mark_ready("statefulset", &ns, "db");
+    kube.wait(&list, &quick_wait(10)).await.unwrap();
+
+    c.set_status("job", &ns, "j", crate::common::failed_job_status());
+    let err = kube.wait(&list, &quick_wait(10)).await.unwrap_err();
+    assert!(matches!(err, KubeError::Other(_)), "{err:?}");
+}
