@@ -137,14 +137,6 @@ pub(crate) async fn create(
     }
 }
 
-/// Helm's `isMatchingInfo`: same name, namespace, kind and group (any version).
-pub(crate) fn same_object(a: &Resource, b: &Resource) -> bool {
-    a.name == b.name
-        && a.namespace == b.namespace
-        && a.api.kind == b.api.kind
-        && a.api.group == b.api.group
-}
-
 fn validate_update(opts: &ApplyOptions) -> Result<(), KubeError> {
     if !opts.server_side && opts.force_conflicts {
         return Err(KubeError::Other(
@@ -280,7 +272,7 @@ pub(crate) async fn update(
         let original = originals
             .0
             .iter()
-            .find(|o| same_object(o, target))
+            .find(|o| o.same_object(target))
             .map(|o| &o.object)
             .unwrap_or(&live);
         if let Err(e) = update_one(client, original, &live, target, opts).await {
@@ -293,11 +285,7 @@ pub(crate) async fn update(
     }
 
     let mut errors = Vec::new();
-    for old in originals
-        .0
-        .iter()
-        .filter(|o| !targets.0.iter().any(|t| same_object(o, t)))
-    {
+    for old in originals.0.iter().filter(|o| !targets.contains(o)) {
         let live = match rest::get(client, old).await {
             Ok(Some(l)) => l,
             _ => continue,

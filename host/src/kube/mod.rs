@@ -158,7 +158,9 @@ pub struct WaitOptions {
     pub progress: Progress,
 }
 
-/// A connected cluster client with its default namespace and discovery cache.
+/// A connected cluster client with its default namespace and discovery cache. Cheap to
+/// clone (clones share the connection pool and the cache).
+#[derive(Clone)]
 pub struct Kube {
     client: kube::Client,
     namespace: String,
