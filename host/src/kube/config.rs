@@ -75,7 +75,21 @@ fn read_merged(files: &[PathBuf]) -> Result<Kubeconfig, KubeError> {
 }
 
 fn load_error(file: &Path, e: &kube::config::KubeconfigError) -> String {
-    format!("error loading config file \"{}\": {e}", file.display())
+    // Syntax errors read like go-yaml's, which core's YAML reader reproduces.
+    let detail = match e {
+        kube::config::KubeconfigError::Parse(_) => std::fs::read_to_string(file)
+            .ok()
+            .and_then(|text| capstan_core::yaml::parse(&text).err())
+            .map(|err| {
+                let msg = err.to_string();
+                msg.strip_prefix("error converting YAML to JSON: ")
+                    .map(str::to_string)
+                    .unwrap_or(msg)
+            })
+            .unwrap_or_else(|| e.to_string()),
+        _ => e.to_string(),
+    };
+    format!("error loading config file \"{}\": {detail}", file.display())
 }
 
 /// Resolves the client configuration from kubeconfig files and flags.
@@ -269,6 +283,27 @@ mod tests {
         assert_eq!(
             loaded.config.cluster_url.to_string(),
             "https://10.0.0.1:443/"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn syntax_errors_read_like_go_yaml() {
+        let dir = std::env::temp_dir().join(format!("capstan-kcfg-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.yaml");
+        std::fs::write(&bad, "garbage: [\n").unwrap();
+        let opts = KubeOptions {
+            kubeconfig: Some(bad.clone()),
+            ..Default::default()
+        };
+        let err = load(&opts).await.err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "kubernetes cluster unreachable: error loading config file \"{}\": yaml: line 1: did not find expected node content",
+                bad.display()
+            )
         );
         let _ = std::fs::remove_dir_all(&dir);
     }

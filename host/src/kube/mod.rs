@@ -232,6 +232,13 @@ impl Kube {
             .map_err(|e| error::wrap(e, "could not get apiVersions from Kubernetes: "))
     }
 
+    /// Forgets cached discovery (REST mappings), as Helm does after installing CRDs. Kinds
+    /// missing from the cache are re-read on their own, so this is only needed when a
+    /// group/version already seen gains kinds.
+    pub async fn invalidate_discovery(&self) {
+        self.discovery.invalidate().await;
+    }
+
     /// Parses a manifest stream into mapped resources; namespaced kinds without a namespace
     /// get the client's namespace. Unknown kinds fail with Helm's "no matches for kind" text.
     pub async fn build(&self, manifest: &str) -> Result<ResourceList, KubeError> {
