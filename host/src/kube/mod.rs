@@ -274,26 +274,33 @@ impl Kube {
         minor.is_some_and(|m| m < 27)
     }
 
-    /// Creates the namespace unless it exists (`--create-namespace`), labelled `name=<ns>`
-    /// as Helm creates it.
+    /// `--create-namespace` as Helm 4 does it by default: the Namespace (labelled
+    /// `name=<ns>`) is server-side applied, so an existing one just gains the label.
     pub async fn ensure_namespace(&self, name: &str) -> Result<(), KubeError> {
+        self.ensure_namespace_with(name, true).await
+    }
+
+    /// `--create-namespace` with the install's apply mode: server-side apply, or a plain
+    /// create where AlreadyExists is fine (`--server-side=false`).
+    pub async fn ensure_namespace_with(
+        &self,
+        name: &str,
+        server_side: bool,
+    ) -> Result<(), KubeError> {
+        let quoted = serde_json::Value::String(name.to_string());
         let manifest = format!(
-            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {}\n  labels:\n    name: {}\n",
-            serde_json::Value::String(name.to_string()),
-            serde_json::Value::String(name.to_string())
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {quoted}\n  labels:\n    name: {quoted}\n"
         );
         let list = self.build(&manifest).await?;
-        for r in &list.0 {
-            if rest::get(&self.client, r).await?.is_some() {
-                continue;
-            }
-            match rest::create(&self.client, r, false, FIELD_MANAGER).await {
-                Ok(_) => {}
-                Err(e) if e.is_already_exists() => {}
-                Err(e) => return Err(e),
-            }
+        let opts = ApplyOptions {
+            server_side,
+            ..Default::default()
+        };
+        match apply::create(&self.client, &list, &opts).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_already_exists() => Ok(()),
+            Err(e) => Err(e),
         }
-        Ok(())
     }
 
     /// The live object, or `None` when it does not exist.

@@ -426,7 +426,8 @@ async fn ensure_namespace_is_idempotent() {
     let Some(c) = cluster() else { return };
     let kube = c.kube("default").await;
     let name = format!("kube-ens-{}", crate::common::unique());
-    kube.ensure_namespace(&name).await.unwrap();
+    kube.ensure_namespace_with(&name, false).await.unwrap();
+    kube.ensure_namespace_with(&name, false).await.unwrap();
     kube.ensure_namespace(&name).await.unwrap();
     let ns = c.get_json("namespace", "", &name).unwrap();
     assert_eq!(ns["metadata"]["labels"]["name"], json!(name));
