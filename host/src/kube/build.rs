@@ -107,10 +107,10 @@ fn check_object_meta(obj: &Value) -> Result<(), String> {
             continue;
         }
         match key.as_str() {
-            "name" | "generateName" | "namespace" | "selfLink" | "resourceVersion" => {
-                if !v.is_string() {
-                    return fail(key, v, "string");
-                }
+            "name" | "generateName" | "namespace" | "selfLink" | "resourceVersion"
+                if !v.is_string() =>
+            {
+                return fail(key, v, "string");
             }
             "uid" if !v.is_string() => return fail(key, v, "types.UID"),
             "generation" | "deletionGracePeriodSeconds" if !v.is_i64() => {
