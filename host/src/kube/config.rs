@@ -92,8 +92,61 @@ fn load_error(file: &Path, e: &kube::config::KubeconfigError) -> String {
     format!("error loading config file \"{}\": {detail}", file.display())
 }
 
-/// Resolves the client configuration from kubeconfig files and flags.
+/// Go's `strconv.ParseBool`.
+fn go_parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Helm's environment settings (`HELM_NAMESPACE`, `HELM_KUBECONTEXT`, `HELM_KUBETOKEN`,
+/// ...) fill in what the flags left unset; flags win.
+pub(crate) fn with_env(opts: &KubeOptions, env: impl Fn(&str) -> Option<String>) -> KubeOptions {
+    let get = |name: &str| env(name).filter(|v| !v.is_empty());
+    let mut o = opts.clone();
+    if o.context.as_deref().is_none_or(str::is_empty) {
+        o.context = get("HELM_KUBECONTEXT");
+    }
+    if o.namespace.as_deref().is_none_or(str::is_empty) {
+        o.namespace = get("HELM_NAMESPACE");
+    }
+    if o.api_server.as_deref().is_none_or(str::is_empty) {
+        o.api_server = get("HELM_KUBEAPISERVER");
+    }
+    if o.token.as_deref().is_none_or(str::is_empty) {
+        o.token = get("HELM_KUBETOKEN");
+    }
+    if o.as_user.as_deref().is_none_or(str::is_empty) {
+        o.as_user = get("HELM_KUBEASUSER");
+    }
+    if o.as_groups.is_empty()
+        && let Some(v) = get("HELM_KUBEASGROUPS")
+    {
+        let trimmed = v.trim_matches(|c| c == ',' || c == ' ');
+        if !trimmed.is_empty() {
+            o.as_groups = trimmed.split(',').map(str::to_string).collect();
+        }
+    }
+    if o.ca_file.is_none() {
+        o.ca_file = get("HELM_KUBECAFILE").map(PathBuf::from);
+    }
+    if !o.insecure_skip_tls_verify {
+        o.insecure_skip_tls_verify = get("HELM_KUBEINSECURE_SKIP_TLS_VERIFY")
+            .and_then(|v| go_parse_bool(&v))
+            .unwrap_or(false);
+    }
+    if o.tls_server_name.as_deref().is_none_or(str::is_empty) {
+        o.tls_server_name = get("HELM_KUBETLS_SERVER_NAME");
+    }
+    o
+}
+
+/// Resolves the client configuration from kubeconfig files, flags and Helm's environment
+/// variables.
 pub(crate) async fn load(opts: &KubeOptions) -> Result<Loaded, KubeError> {
+    let opts = &with_env(opts, |name| std::env::var(name).ok());
     let files = kubeconfig_files(opts)?;
     let kubeconfig = read_merged(&files)?;
 
@@ -285,6 +338,35 @@ mod tests {
             "https://10.0.0.1:443/"
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn helm_environment_fills_unset_flags() {
+        let env = |name: &str| {
+            Some(
+                match name {
+                    "HELM_NAMESPACE" => "from-env",
+                    "HELM_KUBECONTEXT" => "ctx",
+                    "HELM_KUBEASGROUPS" => " a,b, ",
+                    "HELM_KUBEINSECURE_SKIP_TLS_VERIFY" => "maybe",
+                    "HELM_KUBETOKEN" => "tok",
+                    _ => return None,
+                }
+                .to_string(),
+            )
+        };
+        let o = with_env(
+            &KubeOptions {
+                namespace: Some("flag".into()),
+                ..Default::default()
+            },
+            env,
+        );
+        assert_eq!(o.namespace.as_deref(), Some("flag"));
+        assert_eq!(o.context.as_deref(), Some("ctx"));
+        assert_eq!(o.as_groups, ["a", "b"]);
+        assert!(!o.insecure_skip_tls_verify);
+        assert_eq!(o.token.as_deref(), Some("tok"));
     }
 
     #[tokio::test]
