@@ -1,16 +1,237 @@
 //! `capstan get`: a release's values, manifest, notes, hooks or metadata.
 
-use super::common::KubeFlags;
-use clap::Args;
+use super::common::{KubeFlags, OutputFormat, driver_from_env};
+use super::print::{self, StatusOptions};
+use capstan_core::release::Release;
+use capstan_host::action::{self, Configuration};
+use clap::{Args, Subcommand};
 
 /// `get` flags.
 #[derive(Args, Clone, Debug)]
 pub struct GetArgs {
+    #[command(subcommand)]
+    pub what: GetCommand,
+}
+
+/// What to download.
+#[derive(Subcommand, Clone, Debug)]
+pub enum GetCommand {
+    /// download all information for a named release
+    All(GetAllArgs),
+    /// download the values file for a named release
+    Values(GetValuesArgs),
+    /// download the manifest for a named release
+    Manifest(GetPlainArgs),
+    /// download the notes for a named release
+    Notes(GetPlainArgs),
+    /// download all hooks for a named release
+    Hooks(GetPlainArgs),
+    /// This command fetches metadata for a given release
+    Metadata(GetMetadataArgs),
+}
+
+/// `get manifest|notes|hooks` flags.
+#[derive(Args, Clone, Debug)]
+pub struct GetPlainArgs {
+    #[arg(value_name = "RELEASE_NAME")]
+    pub name: String,
+    /// get the named release with revision
+    #[arg(long, default_value_t = 0)]
+    pub revision: i64,
     #[command(flatten)]
     pub kube: KubeFlags,
 }
 
+/// `get all` flags.
+#[derive(Args, Clone, Debug)]
+pub struct GetAllArgs {
+    #[arg(value_name = "RELEASE_NAME")]
+    pub name: String,
+    /// get the named release with revision
+    #[arg(long, default_value_t = 0)]
+    pub revision: i64,
+    /// go template for formatting the output, eg: {{.Release.Name}}
+    #[arg(long, default_value = "")]
+    pub template: String,
+    #[command(flatten)]
+    pub kube: KubeFlags,
+}
+
+/// `get values` flags.
+#[derive(Args, Clone, Debug)]
+pub struct GetValuesArgs {
+    #[arg(value_name = "RELEASE_NAME")]
+    pub name: String,
+    /// get the named release with revision
+    #[arg(long, default_value_t = 0)]
+    pub revision: i64,
+    /// dump all (computed) values
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// prints the output in the specified format. Allowed values: table, json, yaml
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub output: OutputFormat,
+    #[command(flatten)]
+    pub kube: KubeFlags,
+}
+
+/// `get metadata` flags.
+#[derive(Args, Clone, Debug)]
+pub struct GetMetadataArgs {
+    #[arg(value_name = "RELEASE_NAME")]
+    pub name: String,
+    /// specify release revision
+    #[arg(long, default_value_t = 0)]
+    pub revision: i64,
+    /// prints the output in the specified format. Allowed values: table, json, yaml
+    #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
+    pub output: OutputFormat,
+    #[command(flatten)]
+    pub kube: KubeFlags,
+}
+
+async fn load(kube: &KubeFlags, name: &str, revision: i64) -> Result<Release, String> {
+    let cfg = Configuration::new(&kube.options(), &driver_from_env())
+        .await
+        .map_err(|e| e.to_string())?;
+    action::get::release_content(&cfg, name, revision)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// Runs the command.
-pub async fn run(_args: GetArgs) -> Result<(), String> {
-    Err("not implemented yet".into())
+pub async fn run(args: GetArgs) -> Result<(), String> {
+    match args.what {
+        GetCommand::All(a) => {
+            if !a.template.is_empty() {
+                return Err("--template is not supported yet".into());
+            }
+            let rel = load(&a.kube, &a.name, a.revision).await?;
+            let opts = StatusOptions {
+                debug: true,
+                show_metadata: true,
+                hide_notes: false,
+                ..StatusOptions::default()
+            };
+            print!("{}", print::status_table(&rel, &opts));
+        }
+        GetCommand::Values(a) => {
+            let rel = load(&a.kube, &a.name, a.revision).await?;
+            let vals = if a.all {
+                let m = print::computed_values(&rel)?;
+                capstan_core::value::Value::Map(m).to_json()
+            } else {
+                serde_json::Value::Object(rel.config.clone())
+            };
+            let yaml = || print::json_text_to_yaml(&vals.to_string());
+            match a.output {
+                OutputFormat::Table => {
+                    println!(
+                        "{}",
+                        if a.all {
+                            "COMPUTED VALUES:"
+                        } else {
+                            "USER-SUPPLIED VALUES:"
+                        }
+                    );
+                    print!("{}", yaml());
+                }
+                OutputFormat::Json => print!("{}", print::json_line(&vals)),
+                OutputFormat::Yaml => print!("{}", yaml()),
+            }
+        }
+        GetCommand::Manifest(a) => {
+            let rel = load(&a.kube, &a.name, a.revision).await?;
+            println!("{}", rel.manifest);
+        }
+        GetCommand::Notes(a) => {
+            let rel = load(&a.kube, &a.name, a.revision).await?;
+            let notes = rel.info.map(|i| i.notes).unwrap_or_default();
+            if !notes.is_empty() {
+                print!("NOTES:\n{notes}\n");
+            }
+        }
+        GetCommand::Hooks(a) => {
+            let rel = load(&a.kube, &a.name, a.revision).await?;
+            for h in &rel.hooks {
+                print!("---\n# Source: {}\n{}\n", h.path, h.manifest);
+            }
+        }
+        GetCommand::Metadata(a) => {
+            let cfg = Configuration::new(&a.kube.options(), &driver_from_env())
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut rel = action::get::release_content(&cfg, &a.name, a.revision)
+                .await
+                .map_err(|e| e.to_string())?;
+            // The newest revision comes from a label query in Helm, which hands back every
+            // label of the object; a given revision is read by key, without Helm's own.
+            if a.revision <= 0
+                && let Ok(labels) = cfg.storage.object_labels(&rel.name, rel.version).await
+            {
+                rel.labels = labels;
+            }
+            let meta = action::get::metadata(&rel);
+            match a.output {
+                OutputFormat::Table => print!("{}", metadata_table(&meta)),
+                OutputFormat::Json => println!("{}", print::struct_json(&meta)),
+                OutputFormat::Yaml => print!("{}", print::json_text_to_yaml(&meta.to_string())),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `helm get metadata`'s table.
+fn metadata_table(m: &serde_json::Value) -> String {
+    let s = |k: &str| match m.get(k) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(v) => v.to_string(),
+    };
+    // Kubernetes' labels.Set.String(): sorted `k=v` joined by commas.
+    let set = |k: &str| {
+        m.get(k)
+            .and_then(|v| v.as_object())
+            .map(|o| {
+                let mut kv: Vec<String> = o
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                    .collect();
+                kv.sort();
+                kv.join(",")
+            })
+            .unwrap_or_default()
+    };
+    let mut deps: Vec<String> = m
+        .get("dependencies")
+        .and_then(|d| d.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| d.get("name")?.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    deps.sort();
+    let method = match s("applyMethod").as_str() {
+        "" => "client-side apply (defaulted)".to_string(),
+        "csa" => "client-side apply".to_string(),
+        "ssa" => "server-side apply".to_string(),
+        other => format!("unknown ({other:?})"),
+    };
+    format!(
+        "NAME: {}\nCHART: {}\nVERSION: {}\nAPP_VERSION: {}\nANNOTATIONS: {}\nLABELS: {}\nDEPENDENCIES: {}\nNAMESPACE: {}\nREVISION: {}\nSTATUS: {}\nDEPLOYED_AT: {}\nAPPLY_METHOD: {}\n",
+        s("name"),
+        s("chart"),
+        s("version"),
+        s("appVersion"),
+        set("annotations"),
+        set("labels"),
+        deps.join(","),
+        s("namespace"),
+        s("revision"),
+        s("status"),
+        s("deployedAt"),
+        method
+    )
 }
