@@ -597,3 +597,34 @@ async fn harness_marks_workloads_ready() {
     let err = kube.wait(&list, &quick_wait(10)).await.unwrap_err();
     assert!(matches!(err, KubeError::Other(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn wait_timeouts_list_pending_resources_like_helm() {
+    let Some(c) = cluster() else { return };
+    let ns = c.namespace("kube-pending");
+    let kube = c.kube(&ns).await;
+    let list = build(
+        &kube,
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: p\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n    protocol: TCP\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n",
+    )
+    .await;
+    kube.create(&list, &ApplyOptions::default()).await.unwrap();
+    let mut opts = quick_wait(2);
+    opts.with_jobs = false;
+    let err = kube.wait(&list, &opts).await.unwrap_err();
+    let ns = &*ns;
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "resource PersistentVolumeClaim/{ns}/p not ready. status: InProgress, message: PVC is not Bound. phase: Pending\nresource Job/{ns}/j not ready. status: InProgress, message: Job not started\ncontext deadline exceeded"
+        )
+    );
+    opts.with_jobs = true;
+    let err = kube.wait(&list, &opts).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "resource PersistentVolumeClaim/{ns}/p not ready. status: InProgress, message: PVC is not Bound. phase: Pending\nresource Job/{ns}/j not ready. status: InProgress, message: Job in progress\ncontext deadline exceeded"
+        )
+    );
+}
