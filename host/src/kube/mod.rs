@@ -10,6 +10,7 @@ mod build;
 mod config;
 mod discovery;
 mod error;
+mod legacy;
 mod managed;
 mod resource;
 mod rest;
@@ -364,6 +365,35 @@ impl Kube {
         opts: &WaitOptions,
     ) -> Result<(), KubeError> {
         wait::wait_deleted(&self.client, list, opts).await
+    }
+
+    /// `--wait=legacy`: Helm 3's ready checker (Deployments via their new ReplicaSet,
+    /// Services with load balancer ingress, ...); times out with `context deadline
+    /// exceeded`.
+    pub async fn wait_legacy(
+        &self,
+        list: &ResourceList,
+        opts: &WaitOptions,
+    ) -> Result<(), KubeError> {
+        legacy::wait(&self.client, list, opts).await
+    }
+
+    /// `--wait=legacy` for deletions.
+    pub async fn wait_for_delete_legacy(
+        &self,
+        list: &ResourceList,
+        opts: &WaitOptions,
+    ) -> Result<(), KubeError> {
+        legacy::wait_for_delete(&self.client, list, opts.timeout).await
+    }
+
+    /// `--wait=legacy` for hooks: `job NAME failed: REASON`, `pod NAME failed`.
+    pub async fn watch_until_ready_legacy(
+        &self,
+        list: &ResourceList,
+        timeout: Duration,
+    ) -> Result<(), KubeError> {
+        legacy::watch_until_ready(&self.client, list, timeout).await
     }
 
     /// Hooks: Jobs until complete (failed → error), Pods until Succeeded (Failed → error),

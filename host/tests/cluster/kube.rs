@@ -628,3 +628,66 @@ async fn wait_timeouts_list_pending_resources_like_helm() {
         )
     );
 }
+
+#[tokio::test]
+async fn legacy_waits_follow_helm3_rules() {
+    let Some(c) = cluster() else { return };
+    let ns = c.namespace("kube-legacy");
+    let kube = c.kube(&ns).await;
+    let list = build(&kube, &deployment("web", 1)).await;
+    kube.create(&list, &ApplyOptions::default()).await.unwrap();
+    let err = kube.wait_legacy(&list, &quick_wait(3)).await.unwrap_err();
+    assert_eq!(err.to_string(), "context deadline exceeded");
+
+    // Play the deployment controller: a ReplicaSet owned by the Deployment with its template.
+    let dep = kube.get(&list.0[0]).await.unwrap().unwrap();
+    let mut template = dep["spec"]["template"].clone();
+    template["metadata"]["labels"]["pod-template-hash"] = json!("abc");
+    let rs = json!({
+        "apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "metadata": {"name": "web-abc", "namespace": &*ns,
+            "labels": {"app": "web", "pod-template-hash": "abc"}, "ownerReferences": [{
+            "apiVersion": "apps/v1", "kind": "Deployment", "name": "web",
+            "uid": dep["metadata"]["uid"], "controller": true}]},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web", "pod-template-hash": "abc"}},
+                 "template": template}});
+    let rs_list = build(&kube, &rs.to_string()).await;
+    kube.create(&rs_list, &ApplyOptions::default())
+        .await
+        .unwrap();
+    c.set_status(
+        "replicaset",
+        &ns,
+        "web-abc",
+        json!({"observedGeneration": 1, "replicas": 1, "readyReplicas": 1}),
+    );
+    c.set_status("deployment", &ns, "web", json!({"observedGeneration": 1}));
+    kube.wait_legacy(&list, &quick_wait(10)).await.unwrap();
+
+    let svc = build(&kube, "apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n    protocol: TCP\n").await;
+    kube.create(&svc, &ApplyOptions::default()).await.unwrap();
+    assert!(kube.wait_legacy(&svc, &quick_wait(3)).await.is_err());
+    kube.wait(&svc, &quick_wait(3)).await.unwrap();
+    c.set_status(
+        "service",
+        &ns,
+        "lb",
+        json!({"loadBalancer": {"ingress": [{"ip": "10.1.1.1"}]}}),
+    );
+    kube.wait_legacy(&svc, &quick_wait(10)).await.unwrap();
+
+    let job = build(&kube, "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: hook\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n").await;
+    kube.create(&job, &ApplyOptions::default()).await.unwrap();
+    c.set_status("job", &ns, "hook", crate::common::failed_job_status());
+    let err = kube
+        .watch_until_ready_legacy(&job, Duration::from_secs(20))
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "job hook failed: BackoffLimitExceeded");
+
+    let (_, errors) = kube.delete(&svc, Propagation::Background).await;
+    assert!(errors.is_empty());
+    kube.wait_for_delete_legacy(&svc, &quick_wait(20))
+        .await
+        .unwrap();
+}
