@@ -4,6 +4,12 @@
 //!
 //! Everything the chart applies is handled as dynamic JSON objects: the API server may be
 //! any version (tests use v1.20), so no compiled-in schema decides what exists.
+//!
+//! Files: `config` (kubeconfig, flags, `HELM_*` environment), `discovery` (REST mapping,
+//! `.Capabilities.APIVersions`), `build` (manifest → resources) and `validate` (kubectl's
+//! OpenAPI checks), `rest` (raw requests), `apply` (create / update / delete) and `managed`
+//! (CSA → SSA field ownership), `status` + `wait` (kstatus waits, Helm 4's default) and
+//! `legacy` (`--wait=legacy`), `error` (client-go's wording).
 
 mod apply;
 mod build;
