@@ -4,12 +4,32 @@
 //!
 //! Everything the chart applies is handled as dynamic JSON objects: the API server may be
 //! any version (tests use v1.20), so no compiled-in schema decides what exists.
+//!
+//! Files: `config` (kubeconfig, flags, `HELM_*` environment), `discovery` (REST mapping,
+//! `.Capabilities.APIVersions`), `build` (manifest → resources) and `validate` (kubectl's
+//! OpenAPI checks), `rest` (raw requests), `apply` (create / update / delete) and `managed`
+//! (CSA → SSA field ownership), `status` + `wait` (kstatus waits, Helm 4's default) and
+//! `legacy` (`--wait=legacy`), `error` (client-go's wording).
 
+mod apply;
+mod build;
+mod config;
+mod discovery;
+mod error;
+mod legacy;
+mod managed;
 mod resource;
+mod rest;
+mod status;
+mod validate;
+mod wait;
 
+pub use apply::{KEEP_POLICY, RESOURCE_POLICY_ANNOTATION};
 pub use resource::{Resource, ResourceList, ResourceRef};
+pub use status::{Readiness, readiness};
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The field manager Helm's binary sends (client-go derives it from the program name,
@@ -88,6 +108,10 @@ pub struct ApplyOptions {
     pub field_manager: String,
     /// Move fields owned by a client-side manager to the server-side one (CSA→SSA switch).
     pub upgrade_client_side_field_manager: bool,
+    /// Client-side updates of custom resources use a three-way JSON merge patch (repairing
+    /// drift) instead of Helm's default two-way patch from the previous manifest
+    /// (Helm sets this for `--take-ownership` installs).
+    pub three_way_merge_for_unstructured: bool,
 }
 
 impl Default for ApplyOptions {
@@ -99,6 +123,7 @@ impl Default for ApplyOptions {
             dry_run: false,
             field_manager: FIELD_MANAGER.to_string(),
             upgrade_client_side_field_manager: false,
+            three_way_merge_for_unstructured: false,
         }
     }
 }
@@ -140,16 +165,45 @@ pub struct WaitOptions {
     pub progress: Progress,
 }
 
-/// A connected cluster client with its default namespace and discovery cache.
+/// A connected cluster client with its default namespace and discovery cache. Cheap to
+/// clone (clones share the connection pool and the cache).
+#[derive(Clone)]
 pub struct Kube {
     client: kube::Client,
     namespace: String,
+    discovery: Arc<discovery::Discovery>,
+    version: String,
 }
 
 impl Kube {
     /// Connects like Helm: kubeconfig file(s), context, namespace, overrides from flags.
-    pub async fn connect(_opts: &KubeOptions) -> Result<Kube, KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+    /// The cluster must answer `/version` (Helm's `IsReachable`); failures read
+    /// `kubernetes cluster unreachable: …`.
+    pub async fn connect(opts: &KubeOptions) -> Result<Kube, KubeError> {
+        let loaded = config::load(opts).await?;
+        let base = loaded.config.cluster_url.to_string();
+        let client = kube::Client::try_from(loaded.config)
+            .map_err(|e| KubeError::Config(format!("{}: {e}", config::UNREACHABLE)))?;
+        let version = match client.apiserver_version().await {
+            Ok(info) => info.git_version,
+            Err(e) => {
+                let url = format!("{}/version", base.trim_end_matches('/'));
+                let err = match error::from_kube(e, "GET", &url) {
+                    // client-go's generic wording: /version answers are not decoded as Status.
+                    KubeError::Api { code: 401, .. } => KubeError::Other(
+                        "the server has asked for the client to provide credentials".into(),
+                    ),
+                    other => other,
+                };
+                return Err(KubeError::Config(format!("{}: {err}", config::UNREACHABLE)));
+            }
+        };
+        Ok(Kube {
+            discovery: Arc::new(discovery::Discovery::new(client.clone())),
+            client,
+            namespace: loaded.namespace,
+            version,
+        })
     }
 
     /// The underlying client, for typed requests (release storage Secrets and ConfigMaps).
@@ -162,39 +216,113 @@ impl Kube {
         &self.namespace
     }
 
+    /// The same cluster with another default namespace (sharing the discovery cache).
+    pub fn with_namespace(&self, namespace: &str) -> Kube {
+        Kube {
+            client: self.client.clone(),
+            namespace: namespace.to_string(),
+            discovery: self.discovery.clone(),
+            version: self.version.clone(),
+        }
+    }
+
     /// The server's version as `.Capabilities.KubeVersion` wants it: `v1.20.2`.
     pub async fn server_version(&self) -> Result<String, KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+        Ok(self.version.clone())
     }
 
     /// Every served `group/version` and `group/version/Kind` (`.Capabilities.APIVersions`).
     pub async fn api_versions(&self) -> Result<Vec<String>, KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+        self.discovery
+            .api_versions()
+            .await
+            .map_err(|e| error::wrap(e, "could not get apiVersions from Kubernetes: "))
+    }
+
+    /// Forgets cached discovery (REST mappings), as Helm does after installing CRDs. Kinds
+    /// missing from the cache are re-read on their own, so this is only needed when a
+    /// group/version already seen gains kinds.
+    pub async fn invalidate_discovery(&self) {
+        self.discovery.invalidate().await;
     }
 
     /// Parses a manifest stream into mapped resources; namespaced kinds without a namespace
     /// get the client's namespace. Unknown kinds fail with Helm's "no matches for kind" text.
-    pub async fn build(&self, _manifest: &str) -> Result<ResourceList, KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+    pub async fn build(&self, manifest: &str) -> Result<ResourceList, KubeError> {
+        build::build(&self.discovery, manifest, &self.namespace, None).await
     }
 
-    /// Creates the namespace unless it exists (`--create-namespace`).
-    pub async fn ensure_namespace(&self, _name: &str) -> Result<(), KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+    /// [`Kube::build`] with schema validation (Helm's `Build(manifest, validate=true)`:
+    /// install and upgrade targets unless `--disable-openapi-validation`). Servers without
+    /// server-side field validation (before 1.27) get kubectl's client-side OpenAPI checks:
+    /// `error validating "": error validating data: ValidationError(...): unknown field ...`.
+    pub async fn build_validated(&self, manifest: &str) -> Result<ResourceList, KubeError> {
+        if !self.client_side_validation() {
+            return self.build(manifest).await;
+        }
+        let schemas = self.discovery.schemas().await?;
+        build::build(&self.discovery, manifest, &self.namespace, Some(&schemas)).await
+    }
+
+    /// Whether the server lacks the `fieldValidation` parameter, so kubectl validates
+    /// against the OpenAPI document itself.
+    fn client_side_validation(&self) -> bool {
+        let minor = self
+            .version
+            .trim_start_matches('v')
+            .split('.')
+            .nth(1)
+            .map(|m| {
+                m.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .and_then(|m| m.parse::<u32>().ok());
+        minor.is_some_and(|m| m < 27)
+    }
+
+    /// `--create-namespace` as Helm 4 does it by default: the Namespace (labelled
+    /// `name=<ns>`) is server-side applied, so an existing one just gains the label.
+    pub async fn ensure_namespace(&self, name: &str) -> Result<(), KubeError> {
+        self.ensure_namespace_with(name, true).await
+    }
+
+    /// `--create-namespace` with the install's apply mode: server-side apply, or a plain
+    /// create where AlreadyExists is fine (`--server-side=false`).
+    pub async fn ensure_namespace_with(
+        &self,
+        name: &str,
+        server_side: bool,
+    ) -> Result<(), KubeError> {
+        let quoted = serde_json::Value::String(name.to_string());
+        let manifest = format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {quoted}\n  labels:\n    name: {quoted}\n"
+        );
+        let list = self.build(&manifest).await?;
+        let opts = ApplyOptions {
+            server_side,
+            ..Default::default()
+        };
+        match apply::create(&self.client, &list, &opts).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_already_exists() => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// The live object, or `None` when it does not exist.
-    pub async fn get(&self, _r: &Resource) -> Result<Option<serde_json::Value>, KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+    pub async fn get(&self, r: &Resource) -> Result<Option<serde_json::Value>, KubeError> {
+        rest::get(&self.client, r).await
     }
 
-    /// Creates every resource (or server-side applies it), in order.
+    /// Creates every resource (or server-side applies it), in order. All are attempted;
+    /// failures are joined with newlines.
     pub async fn create(
         &self,
-        _list: &ResourceList,
-        _opts: &ApplyOptions,
+        list: &ResourceList,
+        opts: &ApplyOptions,
     ) -> Result<ChangeSet, KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+        apply::create(&self.client, list, opts).await
     }
 
     /// Brings the cluster from `original` to `target`: creates what is new, patches what
@@ -202,44 +330,85 @@ impl Kube {
     /// unless annotated `helm.sh/resource-policy: keep`.
     pub async fn update(
         &self,
-        _original: &ResourceList,
-        _target: &ResourceList,
-        _opts: &ApplyOptions,
+        original: &ResourceList,
+        target: &ResourceList,
+        opts: &ApplyOptions,
     ) -> Result<ChangeSet, KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+        let (changes, result) = apply::update(&self.client, original, target, opts).await;
+        result.map(|()| changes)
+    }
+
+    /// [`Kube::update`] that also returns what was attempted when it fails (Helm's
+    /// `--cleanup-on-fail` deletes the objects an upgrade created).
+    pub async fn update_partial(
+        &self,
+        original: &ResourceList,
+        target: &ResourceList,
+        opts: &ApplyOptions,
+    ) -> (ChangeSet, Result<(), KubeError>) {
+        apply::update(&self.client, original, target, opts).await
     }
 
     /// Deletes every resource; missing ones are skipped. Returns what was deleted and the
     /// errors met along the way.
     pub async fn delete(
         &self,
-        _list: &ResourceList,
-        _propagation: Propagation,
+        list: &ResourceList,
+        propagation: Propagation,
     ) -> (ChangeSet, Vec<KubeError>) {
-        (ChangeSet::default(), Vec::new())
+        apply::delete(&self.client, list, propagation).await
     }
 
     /// Waits until every resource is ready (kstatus rules), reporting progress.
-    pub async fn wait(&self, _list: &ResourceList, _opts: &WaitOptions) -> Result<(), KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+    pub async fn wait(&self, list: &ResourceList, opts: &WaitOptions) -> Result<(), KubeError> {
+        wait::wait_ready(&self.client, list, opts).await
     }
 
     /// Waits until every resource is gone.
     pub async fn wait_for_delete(
         &self,
-        _list: &ResourceList,
-        _opts: &WaitOptions,
+        list: &ResourceList,
+        opts: &WaitOptions,
     ) -> Result<(), KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+        wait::wait_deleted(&self.client, list, opts).await
+    }
+
+    /// `--wait=legacy`: Helm 3's ready checker (Deployments via their new ReplicaSet,
+    /// Services with load balancer ingress, ...); times out with `context deadline
+    /// exceeded`.
+    pub async fn wait_legacy(
+        &self,
+        list: &ResourceList,
+        opts: &WaitOptions,
+    ) -> Result<(), KubeError> {
+        legacy::wait(&self.client, list, opts).await
+    }
+
+    /// `--wait=legacy` for deletions.
+    pub async fn wait_for_delete_legacy(
+        &self,
+        list: &ResourceList,
+        opts: &WaitOptions,
+    ) -> Result<(), KubeError> {
+        legacy::wait_for_delete(&self.client, list, opts.timeout).await
+    }
+
+    /// `--wait=legacy` for hooks: `job NAME failed: REASON`, `pod NAME failed`.
+    pub async fn watch_until_ready_legacy(
+        &self,
+        list: &ResourceList,
+        timeout: Duration,
+    ) -> Result<(), KubeError> {
+        legacy::watch_until_ready(&self.client, list, timeout).await
     }
 
     /// Hooks: Jobs until complete (failed → error), Pods until Succeeded (Failed → error),
     /// anything else as soon as it exists.
     pub async fn watch_until_ready(
         &self,
-        _list: &ResourceList,
-        _timeout: Duration,
+        list: &ResourceList,
+        timeout: Duration,
     ) -> Result<(), KubeError> {
-        Err(KubeError::Other("not implemented yet".into()))
+        wait::watch_until_ready(&self.client, list, timeout).await
     }
 }

@@ -9,4 +9,5 @@ mod concurrency;
 mod drift;
 mod hooks;
 mod interop;
+mod kube;
 mod lifecycle;

@@ -1,16 +1,394 @@
-//! `capstan install`: install a chart as a new release.
+//! `capstan install`: install a chart as a new release. Also the flag helpers shared by
+//! upgrade, rollback and test (`--wait`, `--timeout`, `--dry-run`, output).
 
-use super::common::KubeFlags;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use capstan_core::release::Release;
+use capstan_host::action::Configuration;
+use capstan_host::action::install::{self, DryRun, InstallOptions, WaitSettings};
+use capstan_host::sysenv::SystemEnvironment;
 use clap::Args;
+
+use super::common::{KubeFlags, OutputFormat, driver_from_env};
+use crate::cmd::ValueOptions;
+
+/// `--wait`, `--wait-for-jobs`, `--timeout`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct WaitFlags {
+    /// Wait until resources are ready (up to --timeout): 'watcher' (alone), 'hookOnly' (default), 'legacy'
+    #[arg(long, num_args = 0..=1, default_missing_value = "watcher", value_name = "STRATEGY")]
+    pub wait: Option<String>,
+    /// If set and --wait enabled, will wait until all Jobs have been completed
+    #[arg(long = "wait-for-jobs")]
+    pub wait_for_jobs: bool,
+    /// Time to wait for any individual Kubernetes operation (like Jobs for hooks)
+    #[arg(long, default_value = "5m0s")]
+    pub timeout: String,
+}
+
+impl WaitFlags {
+    /// The settings these flags describe.
+    pub fn settings(&self) -> Result<WaitSettings, String> {
+        let wait = match self.wait.as_deref() {
+            None | Some("hookOnly") | Some("false") => false,
+            Some("watcher") | Some("legacy") | Some("true") => true,
+            Some(other) => {
+                return Err(format!(
+                    "invalid argument {other:?} for \"--wait\" flag: invalid wait input {other:?}. Valid inputs are watcher, hookOnly, and legacy"
+                ));
+            }
+        };
+        Ok(WaitSettings {
+            wait,
+            wait_for_jobs: self.wait_for_jobs,
+            timeout: parse_duration(&self.timeout).map_err(|e| {
+                format!(
+                    "invalid argument {:?} for \"--timeout\" flag: {e}",
+                    self.timeout
+                )
+            })?,
+        })
+    }
+}
+
+/// Go's `time.ParseDuration` for the units flags use (h, m, s, ms, us, ns).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || format!("time: invalid duration {:?}", s);
+    if s == "0" {
+        return Ok(Duration::ZERO);
+    }
+    let mut rest = s.strip_prefix('+').unwrap_or(s);
+    if rest.is_empty() || rest.starts_with('-') {
+        return Err(bad());
+    }
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("time: missing unit in duration {:?}", s))?;
+        if num_len == 0 {
+            return Err(bad());
+        }
+        let n: f64 = rest[..num_len].parse().map_err(|_| bad())?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let mult = match &rest[..unit_len] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 1e-3,
+            "us" | "µs" => 1e-6,
+            "ns" => 1e-9,
+            u => return Err(format!("time: unknown unit {u:?} in duration {s:?}")),
+        };
+        total += n * mult;
+        rest = &rest[unit_len..];
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+/// Helm's `--dry-run` values.
+pub fn parse_dry_run(v: Option<&str>) -> Result<DryRun, String> {
+    match v {
+        None | Some("none") | Some("false") => Ok(DryRun::None),
+        Some("unset") | Some("client") | Some("true") => Ok(DryRun::Client),
+        Some("server") => Ok(DryRun::Server),
+        Some(other) => Err(format!(
+            "invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\""
+        )),
+    }
+}
+
+/// `--labels k=v,k2=v2`
+pub fn parse_labels(items: &[String]) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        for kv in item.split(',').filter(|s| !s.is_empty()) {
+            let Some((k, v)) = kv.split_once('=') else {
+                return Err(format!("{kv} must be formatted as key=value"));
+            };
+            out.insert(k.to_string(), v.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Connects to the cluster and opens the release store.
+pub async fn connect(kube: &KubeFlags) -> Result<Configuration, String> {
+    Configuration::new(&kube.options(), &driver_from_env())
+        .await
+        .map_err(|e| e.to_string())
+}
 
 /// `install` flags.
 #[derive(Args, Clone, Debug)]
 pub struct InstallArgs {
+    /// [NAME] CHART
+    #[arg(required = true, num_args = 1..)]
+    pub args: Vec<String>,
     #[command(flatten)]
     pub kube: KubeFlags,
+    #[command(flatten)]
+    pub values: ValueOptions,
+    #[command(flatten)]
+    pub waiting: WaitFlags,
+    /// Create the release namespace if not present
+    #[arg(long = "create-namespace")]
+    pub create_namespace: bool,
+    /// Force resource updates by replacement
+    #[arg(long = "force-replace", alias = "force")]
+    pub force_replace: bool,
+    /// If set server-side apply will force changes against conflicts
+    #[arg(long = "force-conflicts", conflicts_with = "force_replace")]
+    pub force_conflicts: bool,
+    /// Object updates run in the server instead of the client
+    #[arg(long = "server-side", num_args = 0..=1, default_missing_value = "true", default_value = "true")]
+    pub server_side: String,
+    /// Prevent hooks from running during install
+    #[arg(long = "no-hooks")]
+    pub no_hooks: bool,
+    /// Reuse the given name, only if that name is a deleted release which remains in the history
+    #[arg(long)]
+    pub replace: bool,
+    /// Generate the name (and omit the NAME parameter)
+    #[arg(short = 'g', long = "generate-name")]
+    pub generate_name: bool,
+    /// Add a custom description
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// If set, Helm will rollback (uninstall) the installation upon failure
+    #[arg(long = "rollback-on-failure", alias = "atomic")]
+    pub rollback_on_failure: bool,
+    /// If set, no CRDs will be installed
+    #[arg(long = "skip-crds")]
+    pub skip_crds: bool,
+    /// If set, disables JSON schema validation
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
+    /// Labels that would be added to release metadata
+    #[arg(short = 'l', long = "labels")]
+    pub labels: Vec<String>,
+    /// If set, do not show notes in install output
+    #[arg(long = "hide-notes")]
+    pub hide_notes: bool,
+    /// If set, install will ignore the check for helm annotations and take ownership of the existing resources
+    #[arg(long = "take-ownership")]
+    pub take_ownership: bool,
+    /// Simulate the operation: "none" (default), "client", or "server"
+    #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
+    pub dry_run: Option<String>,
+    /// Kubernetes version used for Capabilities.KubeVersion (client dry run)
+    #[arg(long = "kube-version")]
+    pub kube_version: Option<String>,
+    /// Kubernetes api versions used for Capabilities.APIVersions (client dry run)
+    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
+    pub api_versions: Vec<String>,
+    /// Prints the output in the specified format
+    #[arg(short = 'o', long = "output", value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+/// Helm's `NameAndChart` for install.
+fn name_and_chart(a: &InstallArgs) -> Result<(String, String), String> {
+    match a.args.as_slice() {
+        [name, chart] => {
+            if a.generate_name {
+                return Err("cannot set --generate-name and also specify a name".into());
+            }
+            Ok((name.clone(), chart.clone()))
+        }
+        [chart] => {
+            if !a.generate_name {
+                return Err("must either provide a name or specify --generate-name".into());
+            }
+            let base = Path::new(chart.trim_end_matches('/'))
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let base = if base.is_empty() || base == "." {
+                "chart".to_string()
+            } else {
+                base
+            };
+            let base = base.split('.').next().unwrap_or_default().to_string();
+            let secs = jiff::Timestamp::now().as_second();
+            Ok((format!("{base}-{secs}"), chart.clone()))
+        }
+        args => Err(format!(
+            "expected at most two arguments, unexpected arguments: {}",
+            args.get(2..).unwrap_or_default().join(", ")
+        )),
+    }
+}
+
+/// Loads a local chart (directory or archive) as install and upgrade do.
+pub fn load_local_chart(chart_ref: &str) -> Result<capstan_core::chart::Chart, String> {
+    let p = Path::new(chart_ref.trim());
+    if !p.exists() {
+        return Err(format!("path {chart_ref:?} not found"));
+    }
+    crate::cmd::diag::load_chart(p)
 }
 
 /// Runs the command.
-pub async fn run(_args: InstallArgs) -> Result<(), String> {
-    Err("not implemented yet".into())
+pub async fn run(a: InstallArgs) -> Result<(), String> {
+    let dry_run = parse_dry_run(a.dry_run.as_deref())?;
+    let wait = a.waiting.settings()?;
+    let out = install_flow(&a, dry_run, wait, &a.server_side)
+        .await
+        .map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
+    print_release(&out, a.output, a.hide_notes)
+}
+
+/// Everything of `install` after flag parsing; shared with `upgrade --install`.
+pub async fn install_flow(
+    a: &InstallArgs,
+    dry_run: DryRun,
+    wait: WaitSettings,
+    server_side: &str,
+) -> Result<Release, String> {
+    let (name, chart_ref) = name_and_chart(a)?;
+    let chart = load_local_chart(&chart_ref)?;
+    let vals = a.values.merge()?;
+    crate::cmd::template::check_installable(&chart)?;
+    let cfg = if dry_run.interacts() {
+        Some(connect(&a.kube).await?)
+    } else {
+        None
+    };
+    let namespace = match &cfg {
+        Some(c) => c.namespace.clone(),
+        None => a.kube.namespace.clone().unwrap_or_else(|| "default".into()),
+    };
+    let opts = InstallOptions {
+        name,
+        namespace,
+        create_namespace: a.create_namespace,
+        dry_run,
+        server_side: server_side != "false",
+        force_conflicts: a.force_conflicts,
+        force_replace: a.force_replace,
+        no_hooks: a.no_hooks,
+        replace: a.replace,
+        wait,
+        rollback_on_failure: a.rollback_on_failure,
+        description: a.description.clone(),
+        skip_crds: a.skip_crds,
+        skip_schema_validation: a.skip_schema_validation,
+        take_ownership: a.take_ownership,
+        labels: parse_labels(&a.labels)?,
+        kube_version: a.kube_version.clone(),
+        api_versions: a.api_versions.clone(),
+        is_upgrade: false,
+    };
+    install::run(cfg.as_ref(), &chart, &vals, &opts, &SystemEnvironment)
+        .await
+        .map_err(|f| f.error.to_string())
+}
+
+/// Go's `time.ANSIC` in local time, from a record's RFC 3339 text.
+fn ansic(t: &str) -> String {
+    let Ok(ts) = t.parse::<jiff::Timestamp>() else {
+        return t.to_string();
+    };
+    let z = ts.to_zoned(jiff::tz::TimeZone::system());
+    z.strftime("%a %b %e %H:%M:%S %Y").to_string()
+}
+
+/// Prints a release as Helm's status printer does (table, JSON or YAML).
+pub fn print_release(rel: &Release, format: OutputFormat, hide_notes: bool) -> Result<(), String> {
+    let text = match format {
+        OutputFormat::Json => {
+            let mut s = String::from_utf8_lossy(&capstan_core::release::to_json(rel)).into_owned();
+            s.push('\n');
+            s
+        }
+        OutputFormat::Yaml => {
+            let json = String::from_utf8_lossy(&capstan_core::release::to_json(rel)).into_owned();
+            let v = capstan_core::yaml::from_json(&json).map_err(|e| e.to_string())?;
+            capstan_core::yaml::to_yaml(&v).map_err(|e| e.to_string())?
+        }
+        OutputFormat::Table => status_table(rel, hide_notes),
+    };
+    print!("{text}");
+    Ok(())
+}
+
+fn status_table(rel: &Release, hide_notes: bool) -> String {
+    use std::fmt::Write;
+    let info = rel.info.clone().unwrap_or_default();
+    let mut out = String::new();
+    let _ = writeln!(out, "NAME: {}", rel.name);
+    if let Some(t) = &info.last_deployed {
+        let _ = writeln!(out, "LAST DEPLOYED: {}", ansic(t));
+    }
+    let _ = writeln!(out, "NAMESPACE: {}", rel.namespace);
+    let _ = writeln!(out, "STATUS: {}", info.status);
+    let _ = writeln!(out, "REVISION: {}", rel.version);
+    let _ = writeln!(out, "DESCRIPTION: {}", info.description);
+    let tests: Vec<_> = rel
+        .hooks
+        .iter()
+        .filter(|h| h.events.iter().any(|e| e == "test"))
+        .collect();
+    if tests.is_empty() {
+        out.push_str("TEST SUITE: None\n");
+    } else {
+        for h in tests {
+            let Some(started) = &h.last_run.started_at else {
+                continue;
+            };
+            let completed = h
+                .last_run
+                .completed_at
+                .as_deref()
+                .map(ansic)
+                .unwrap_or_else(|| "Mon Jan  1 00:00:00 0001".to_string());
+            let _ = write!(
+                out,
+                "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {}\n",
+                h.name,
+                ansic(started),
+                completed,
+                h.last_run.phase
+            );
+        }
+    }
+    if info.description.eq_ignore_ascii_case("Dry run complete") {
+        out.push_str("HOOKS:\n");
+        for h in &rel.hooks {
+            let _ = writeln!(out, "---\n# Source: {}\n{}", h.path, h.manifest);
+        }
+        let _ = writeln!(out, "MANIFEST:\n{}", rel.manifest);
+    }
+    if !hide_notes && !info.notes.is_empty() {
+        let _ = writeln!(out, "NOTES:\n{}", info.notes.trim());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5m0s").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("x").is_err());
+    }
+
+    #[test]
+    fn dry_run_values() {
+        assert_eq!(parse_dry_run(None).unwrap(), DryRun::None);
+        assert_eq!(parse_dry_run(Some("unset")).unwrap(), DryRun::Client);
+        assert_eq!(parse_dry_run(Some("server")).unwrap(), DryRun::Server);
+        assert!(parse_dry_run(Some("bogus")).is_err());
+    }
 }
