@@ -207,15 +207,20 @@ async fn purge(cfg: &Configuration, rels: &[Release]) -> Result<(), StorageError
     Ok(())
 }
 
-/// Runs the release's hooks for `event`.
+/// Runs the release's hooks for `event` (server-side apply, recorded, as Helm's
+/// uninstall runs them); the error is the hook's, unprefixed, as Helm returns it.
 async fn run_hooks(
-    _cfg: &Configuration,
-    _rel: &mut Release,
-    _event: &str,
-    _opts: &UninstallOptions,
+    cfg: &Configuration,
+    rel: &mut Release,
+    event: &str,
+    opts: &UninstallOptions,
 ) -> Result<(), Error> {
-    // TODO(ACT hooks): call `super::hooks::execute` for `event` once it lands in main.
-    Ok(())
+    let hook_opts = super::hooks::HookOptions {
+        timeout: opts.timeout,
+        server_side: true,
+        record: true,
+    };
+    super::hooks::execute(cfg, rel, event, &hook_opts).await
 }
 
 /// Helm's uninstall order of kinds (validation webhooks first, namespaces last).
