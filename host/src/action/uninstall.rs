@@ -17,7 +17,10 @@ pub struct UninstallOptions {
     pub dry_run: bool,
     pub no_hooks: bool,
     pub ignore_not_found: bool,
+    /// `--wait` (watcher or legacy); Helm's default `hookOnly` does not wait for deletions.
     pub wait: bool,
+    /// `--wait=legacy`: Helm 3's polling waiter.
+    pub legacy_wait: bool,
     pub timeout: Duration,
     pub description: Option<String>,
 }
@@ -31,6 +34,7 @@ impl Default for UninstallOptions {
             no_hooks: false,
             ignore_not_found: false,
             wait: false,
+            legacy_wait: false,
             timeout: Duration::from_secs(300),
             description: None,
         }
@@ -130,21 +134,20 @@ pub async fn run(
     };
 
     let mut errs: Vec<String> = Vec::new();
-    if opts.wait
-        && !deleted.0.is_empty()
-        && let Err(e) = cfg
-            .kube
-            .wait_for_delete(
-                &deleted,
-                &WaitOptions {
-                    timeout: opts.timeout,
-                    with_jobs: false,
-                    progress: Progress::Quiet,
-                },
-            )
-            .await
-    {
-        errs.push(e.to_string());
+    if opts.wait && !deleted.0.is_empty() {
+        let wait = WaitOptions {
+            timeout: opts.timeout,
+            with_jobs: false,
+            progress: Progress::Quiet,
+        };
+        let waited = if opts.legacy_wait {
+            cfg.kube.wait_for_delete_legacy(&deleted, &wait).await
+        } else {
+            cfg.kube.wait_for_delete(&deleted, &wait).await
+        };
+        if let Err(e) = waited {
+            errs.push(e.to_string());
+        }
     }
     if !opts.no_hooks
         && let Err(e) = run_hooks(cfg, &mut rel, "post-delete", opts).await
