@@ -307,3 +307,56 @@ fn capstan_install_helm_reads_and_upgrades() {
     assert_eq!(hist[1]["status"], "deployed");
     same(&c, &["get", "metadata", "c1", "-n", &ns, "-o", "json"]);
 }
+
+/// The record as `status -o json` shows it, with times and the release name masked.
+fn masked_record(json: &str, name: &str) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::String(s) if s.parse::<jiff::Timestamp>().is_ok() => *s = "T".into(),
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            Value::Object(m) => m.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut v: Value = serde_json::from_str(&json.replace(name, "NAME")).expect("status JSON");
+    walk(&mut v);
+    v
+}
+
+#[test]
+fn uninstall_records_match_helm() {
+    let Some(c) = cluster() else { return };
+    let ns = c.namespace("interop-twins");
+    let (_dir, path) = chart(
+        "twin",
+        &[
+            (
+                "templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata: {}\n",
+            ),
+            (
+                "templates/hooks.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-pd\n  annotations:\n    helm.sh/hook: pre-delete,post-delete\n    helm.sh/hook-delete-policy: hook-succeeded\ndata: {}\n",
+            ),
+        ],
+    );
+    let p = path.to_str().unwrap_or_default();
+    for name in ["twin-h", "twin-c"] {
+        c.helm_ok(&["install", name, p, "-n", &ns]);
+        c.helm_ok(&["upgrade", name, p, "-n", &ns]);
+    }
+    let h = c.helm_ok(&["uninstall", "twin-h", "-n", &ns, "--keep-history"]);
+    let ours = c.capstan_ok(&["uninstall", "twin-c", "-n", &ns, "--keep-history"]);
+    assert_eq!(ours.replace("twin-c", "twin-h"), h);
+    for rev in ["1", "2"] {
+        let get = |name: &str| {
+            masked_record(
+                &c.helm_ok(&["status", name, "-n", &ns, "--revision", rev, "-o", "json"]),
+                name,
+            )
+        };
+        assert_eq!(get("twin-c"), get("twin-h"), "revision {rev}");
+    }
+    assert!(c.get_json("configmap", &ns, "twin-c-cm").is_none());
+    assert!(c.get_json("configmap", &ns, "twin-c-pd").is_none());
+}
