@@ -4,7 +4,7 @@
 use capstan_core::Environment;
 use capstan_core::chart::Chart;
 use capstan_core::release::{
-    APPLY_METHOD_CLIENT_SIDE, APPLY_METHOD_SERVER_SIDE, ChartRecord, Info, Release, Status,
+    APPLY_METHOD_CLIENT_SIDE, APPLY_METHOD_SERVER_SIDE, Info, Release, Status,
 };
 use capstan_core::render::ReleaseOptions;
 use serde_json::{Map as JsonMap, Value as JsonValue};
@@ -36,9 +36,13 @@ pub struct UpgradeOptions {
     pub reset_then_reuse_values: bool,
     pub skip_schema_validation: bool,
     pub take_ownership: bool,
+    /// `--disable-openapi-validation`
+    pub disable_openapi_validation: bool,
     /// `--history-max` (0 = no limit).
     pub history_max: usize,
     pub labels: BTreeMap<String, String>,
+    /// The chart directory, for the file times Helm records.
+    pub chart_path: Option<std::path::PathBuf>,
 }
 
 /// `another operation (install/upgrade/rollback) is in progress`
@@ -177,7 +181,7 @@ pub async fn run(
     let mut upgraded = Release {
         name: name.to_string(),
         namespace: current.namespace.clone(),
-        chart: Some(ChartRecord::from_chart(&chart)),
+        chart: Some(install::chart_record(&chart, opts.chart_path.as_deref())),
         config: vals_json,
         info: Some(Info {
             first_deployed: current.info.as_ref().and_then(|i| i.first_deployed.clone()),
@@ -204,7 +208,12 @@ pub async fn run(
             ))
         }
     })?;
-    let mut target = cfg.kube.build(&upgraded.manifest).await.map_err(|e| {
+    let built = if opts.disable_openapi_validation {
+        cfg.kube.build(&upgraded.manifest).await
+    } else {
+        cfg.kube.build_validated(&upgraded.manifest).await
+    };
+    let mut target = built.map_err(|e| {
         Error::Other(format!(
             "unable to build kubernetes objects from new release manifest: {e}"
         ))

@@ -178,6 +178,9 @@ pub struct InstallArgs {
     /// If set, install will ignore the check for helm annotations and take ownership of the existing resources
     #[arg(long = "take-ownership")]
     pub take_ownership: bool,
+    /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
+    #[arg(long = "disable-openapi-validation")]
+    pub disable_openapi_validation: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -280,95 +283,26 @@ pub async fn install_flow(
         skip_crds: a.skip_crds,
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
+        disable_openapi_validation: a.disable_openapi_validation,
         labels: parse_labels(&a.labels)?,
         kube_version: a.kube_version.clone(),
         api_versions: a.api_versions.clone(),
         is_upgrade: false,
+        chart_path: Some(std::path::PathBuf::from(chart_ref.trim())),
     };
     install::run(cfg.as_ref(), &chart, &vals, &opts, &SystemEnvironment)
         .await
         .map_err(|f| f.error.to_string())
 }
 
-/// Go's `time.ANSIC` in local time, from a record's RFC 3339 text.
-fn ansic(t: &str) -> String {
-    let Ok(ts) = t.parse::<jiff::Timestamp>() else {
-        return t.to_string();
-    };
-    let z = ts.to_zoned(jiff::tz::TimeZone::system());
-    z.strftime("%a %b %e %H:%M:%S %Y").to_string()
-}
-
-/// Prints a release as Helm's status printer does (table, JSON or YAML).
+/// Prints a release as Helm's status printer does after install / upgrade / test.
 pub fn print_release(rel: &Release, format: OutputFormat, hide_notes: bool) -> Result<(), String> {
-    let text = match format {
-        OutputFormat::Json => {
-            let mut s = String::from_utf8_lossy(&capstan_core::release::to_json(rel)).into_owned();
-            s.push('\n');
-            s
-        }
-        OutputFormat::Yaml => {
-            let json = String::from_utf8_lossy(&capstan_core::release::to_json(rel)).into_owned();
-            let v = capstan_core::yaml::from_json(&json).map_err(|e| e.to_string())?;
-            capstan_core::yaml::to_yaml(&v).map_err(|e| e.to_string())?
-        }
-        OutputFormat::Table => status_table(rel, hide_notes),
+    let opts = super::print::StatusOptions {
+        hide_notes,
+        ..Default::default()
     };
-    print!("{text}");
+    super::print::print_status(rel, format, &opts);
     Ok(())
-}
-
-fn status_table(rel: &Release, hide_notes: bool) -> String {
-    use std::fmt::Write;
-    let info = rel.info.clone().unwrap_or_default();
-    let mut out = String::new();
-    let _ = writeln!(out, "NAME: {}", rel.name);
-    if let Some(t) = &info.last_deployed {
-        let _ = writeln!(out, "LAST DEPLOYED: {}", ansic(t));
-    }
-    let _ = writeln!(out, "NAMESPACE: {}", rel.namespace);
-    let _ = writeln!(out, "STATUS: {}", info.status);
-    let _ = writeln!(out, "REVISION: {}", rel.version);
-    let _ = writeln!(out, "DESCRIPTION: {}", info.description);
-    let tests: Vec<_> = rel
-        .hooks
-        .iter()
-        .filter(|h| h.events.iter().any(|e| e == "test"))
-        .collect();
-    if tests.is_empty() {
-        out.push_str("TEST SUITE: None\n");
-    } else {
-        for h in tests {
-            let Some(started) = &h.last_run.started_at else {
-                continue;
-            };
-            let completed = h
-                .last_run
-                .completed_at
-                .as_deref()
-                .map(ansic)
-                .unwrap_or_else(|| "Mon Jan  1 00:00:00 0001".to_string());
-            let _ = write!(
-                out,
-                "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {}\n",
-                h.name,
-                ansic(started),
-                completed,
-                h.last_run.phase
-            );
-        }
-    }
-    if info.description.eq_ignore_ascii_case("Dry run complete") {
-        out.push_str("HOOKS:\n");
-        for h in &rel.hooks {
-            let _ = writeln!(out, "---\n# Source: {}\n{}", h.path, h.manifest);
-        }
-        let _ = writeln!(out, "MANIFEST:\n{}", rel.manifest);
-    }
-    if !hide_notes && !info.notes.is_empty() {
-        let _ = writeln!(out, "NOTES:\n{}", info.notes.trim());
-    }
-    out
 }
 
 #[cfg(test)]

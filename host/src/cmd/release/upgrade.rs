@@ -79,6 +79,9 @@ pub struct UpgradeArgs {
     /// If set, upgrade will ignore the check for helm annotations and take ownership of the existing resources
     #[arg(long = "take-ownership")]
     pub take_ownership: bool,
+    /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
+    #[arg(long = "disable-openapi-validation")]
+    pub disable_openapi_validation: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -126,6 +129,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 labels: a.labels.clone(),
                 hide_notes: a.hide_notes,
                 take_ownership: a.take_ownership,
+                disable_openapi_validation: a.disable_openapi_validation,
                 dry_run: a.dry_run.clone(),
                 kube_version: None,
                 api_versions: Vec::new(),
@@ -154,8 +158,10 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         reset_then_reuse_values: a.reset_then_reuse_values,
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
+        disable_openapi_validation: a.disable_openapi_validation,
         history_max: a.history_max,
         labels: parse_labels(&a.labels)?,
+        chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
     };
     let rel = upgrade::run(&cfg, &a.release, &chart, &vals, &opts, &SystemEnvironment)
         .await
