@@ -340,19 +340,19 @@ pub async fn run(
     env: &dyn Environment,
 ) -> Result<Release, Failed> {
     let interacts = opts.dry_run.interacts() && cfg.is_some();
+    let name_failed = |e: String| {
+        hooks::log("ERROR", "release name check failed", &[("error", &e)]);
+        Failed::from(Error::Other(format!("release name check failed: {e}")))
+    };
     if let Err(e) = capstan_core::release::validate_release_name(&opts.name) {
-        return Err(Error::Other(format!(
-            "release name check failed: release name {:?}: {e}",
-            opts.name
-        ))
-        .into());
+        return Err(name_failed(format!("release name {:?}: {e}", opts.name)));
     }
     if !opts.dry_run.is_dry_run()
         && let Some(cfg) = cfg
     {
         available_name(cfg, opts)
             .await
-            .map_err(|e| Error::Other(format!("release name check failed: {e}")))?;
+            .map_err(|e| name_failed(e.to_string()))?;
     }
     let crds: Vec<(String, Vec<u8>)> = chart
         .crd_objects()
@@ -364,8 +364,10 @@ pub async fn run(
         && !crds.is_empty()
     {
         if opts.dry_run.is_dry_run() {
-            eprintln!(
-                "level=WARN msg=\"This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.\""
+            hooks::log(
+                "WARN",
+                "This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.",
+                &[],
             );
         } else {
             install_crds(cfg, &crds).await?;
@@ -512,7 +514,11 @@ async fn perform(
     };
     rel.set_status(Status::Deployed, desc);
     if let Err(e) = cfg.storage.update(rel).await {
-        eprintln!("level=ERROR msg=\"failed to record the release\" error=\"{e}\"");
+        hooks::log(
+            "ERROR",
+            "failed to record the release",
+            &[("error", &e.to_string())],
+        );
     }
     Ok(())
 }

@@ -130,6 +130,7 @@ async fn perform(
         Ok(_) => {}
         Err(e) => {
             let msg = format!("Rollback {:?} failed: {e}", target.name);
+            hooks::log("WARN", &msg, &[]);
             if let Some(i) = current.info.as_mut() {
                 i.status = Status::Superseded;
             }

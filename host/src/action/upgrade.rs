@@ -377,6 +377,11 @@ async fn fail(
     opts: &UpgradeOptions,
 ) -> Failed {
     let msg = format!("Upgrade {:?} failed: {err}", rel.name);
+    hooks::log(
+        "WARN",
+        "upgrade failed",
+        &[("name", &rel.name), ("error", &err.to_string())],
+    );
     if let Some(i) = rel.info.as_mut() {
         i.status = Status::Failed;
         i.description = msg;

@@ -93,9 +93,26 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// Helm's `--dry-run` values.
 pub fn parse_dry_run(v: Option<&str>) -> Result<DryRun, String> {
+    let warn = |m: &str| capstan_host::action::hooks::log("WARN", m, &[]);
     match v {
-        None | Some("none") | Some("false") => Ok(DryRun::None),
-        Some("unset") | Some("client") | Some("true") => Ok(DryRun::Client),
+        Some("unset") => {
+            warn("--dry-run is deprecated and should be replaced with '--dry-run=client'");
+            Ok(DryRun::Client)
+        }
+        Some("true") => {
+            warn(
+                "boolean '--dry-run=true' flag is deprecated and must be replaced with '--dry-run=client'",
+            );
+            Ok(DryRun::Client)
+        }
+        Some("false") => {
+            warn(
+                "boolean '--dry-run=false' flag is deprecated and must be replaced with '--dry-run=none'",
+            );
+            Ok(DryRun::None)
+        }
+        None | Some("none") => Ok(DryRun::None),
+        Some("client") => Ok(DryRun::Client),
         Some("server") => Ok(DryRun::Server),
         Some(other) => Err(format!(
             "invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\""
