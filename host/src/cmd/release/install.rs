@@ -134,6 +134,19 @@ pub fn parse_labels(items: &[String]) -> Result<BTreeMap<String, String>, String
     Ok(out)
 }
 
+/// Cobra's notices for the deprecated flag names `--atomic` and `--force` (aliases here).
+pub fn warn_deprecated_flags() {
+    for (flag, instead) in [
+        ("--atomic", "--rollback-on-failure"),
+        ("--force", "--force-replace"),
+    ] {
+        let used = std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+        if used {
+            eprintln!("Flag {flag} has been deprecated, use {instead} instead");
+        }
+    }
+}
+
 /// Connects to the cluster and opens the release store.
 pub async fn connect(kube: &KubeFlags) -> Result<Configuration, String> {
     Configuration::new(&kube.options(), &driver_from_env())
@@ -256,6 +269,7 @@ pub fn load_local_chart(chart_ref: &str) -> Result<capstan_core::chart::Chart, S
 
 /// Runs the command.
 pub async fn run(a: InstallArgs) -> Result<(), String> {
+    warn_deprecated_flags();
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
     let out = install_flow(&a, dry_run, wait, &a.server_side)

@@ -42,6 +42,7 @@ pub struct RollbackArgs {
 
 /// Runs the command.
 pub async fn run(a: RollbackArgs) -> Result<(), String> {
+    super::install::warn_deprecated_flags();
     let version = match &a.revision {
         Some(v) => v.parse::<i64>().map_err(|_| {
             format!("could not convert revision to a number: strconv.Atoi: parsing {v:?}: invalid syntax")

@@ -8,7 +8,7 @@ use clap::Args;
 use super::common::{KubeFlags, OutputFormat};
 use super::install::{
     InstallArgs, WaitFlags, connect, install_flow, load_local_chart, parse_dry_run, parse_labels,
-    print_release,
+    print_release, warn_deprecated_flags,
 };
 use crate::cmd::ValueOptions;
 
@@ -92,6 +92,7 @@ pub struct UpgradeArgs {
 
 /// Runs the command.
 pub async fn run(a: UpgradeArgs) -> Result<(), String> {
+    warn_deprecated_flags();
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
     if !matches!(a.server_side.as_str(), "auto" | "true" | "false") {
