@@ -274,6 +274,18 @@ pub async fn run(
     }
 }
 
+/// The target resources an update created (what `--cleanup-on-fail` deletes).
+pub fn created_resources(target: &ResourceList, changes: &crate::kube::ChangeSet) -> ResourceList {
+    ResourceList(
+        target
+            .0
+            .iter()
+            .filter(|r| changes.created.contains(&r.key()))
+            .cloned()
+            .collect(),
+    )
+}
+
 /// The identity Helm matches old and new objects by: group/version, kind, namespace, name.
 fn object_key(r: &crate::kube::Resource) -> String {
     format!(
@@ -321,21 +333,12 @@ async fn perform(
         upgrade_client_side_field_manager: csa_before && server_side,
         ..ApplyOptions::default()
     };
-    let changes = match cfg.kube.update(current, target, &apply).await {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = cfg.storage.update(&original).await;
-            return Err((e.into(), none()));
-        }
-    };
-    let created = ResourceList(
-        target
-            .0
-            .iter()
-            .filter(|r| changes.created.contains(&r.key()))
-            .cloned()
-            .collect(),
-    );
+    let (changes, result) = cfg.kube.update_partial(current, target, &apply).await;
+    let created = created_resources(target, &changes);
+    if let Err(e) = result {
+        let _ = cfg.storage.update(&original).await;
+        return Err((e.into(), created));
+    }
     if (opts.wait.wait || opts.rollback_on_failure)
         && let Err(e) = cfg.kube.wait(target, &opts.wait.options()).await
     {
