@@ -87,7 +87,8 @@ fn concurrent_upgrades_one_wins() {
         (&b, &a, "b")
     };
     assert!(String::from_utf8_lossy(&winner.stdout).contains("has been upgraded"));
-    let err = String::from_utf8_lossy(&loser.stderr);
+    let stderr = String::from_utf8_lossy(&loser.stderr);
+    let err = stderr.lines().last().unwrap_or_default();
     assert!(
         err.starts_with("Error: UPGRADE FAILED: ")
             && (err.contains("already exists")
