@@ -104,6 +104,8 @@ pub struct InstallOptions {
     pub is_upgrade: bool,
     /// The chart directory, for the file times Helm records.
     pub chart_path: Option<std::path::PathBuf>,
+    /// How to reach the cluster for the template `lookup` function.
+    pub kube_options: Option<crate::kube::KubeOptions>,
 }
 
 /// An action's failure with the release as far as it got (Helm returns both).
@@ -168,6 +170,8 @@ pub struct RenderInput<'a> {
     pub api_versions: Vec<String>,
     /// The API versions are the cluster's, the whole set (not added to Helm's defaults).
     pub cluster_api_versions: bool,
+    /// The template `lookup` function's cluster (renders against a cluster only).
+    pub lookup: Option<&'a dyn capstan_core::template::Lookup>,
     pub skip_schema_validation: bool,
 }
 
@@ -189,7 +193,7 @@ pub fn render_release(
         lint_mode: false,
     };
     let rendered = if input.cluster_api_versions {
-        render_with_cluster(&processed, values, &opts, env)?
+        render_with_cluster(&processed, values, &opts, input.lookup, env)?
     } else {
         render::render_processed(&processed, values, &opts, env)
             .map_err(|e| Error::Other(e.message))?
@@ -208,6 +212,7 @@ fn render_with_cluster(
     processed: &Chart,
     values: Map,
     opts: &RenderOptions,
+    lookup: Option<&dyn capstan_core::template::Lookup>,
     env: &dyn Environment,
 ) -> Result<render::Rendered, Error> {
     use capstan_core::funcs::{CallContext, Registry};
@@ -247,7 +252,7 @@ fn render_with_cluster(
     let engine = capstan_core::template::Engine {
         funcs: &registry,
         env,
-        lookup: None,
+        lookup,
         strict: false,
         lint_mode: false,
     };
@@ -396,6 +401,11 @@ pub async fn run(
         apply_method: apply_method(opts.server_side),
         ..Release::default()
     };
+    let lookup = opts
+        .kube_options
+        .clone()
+        .filter(|_| interacts)
+        .map(super::lookup::LiveLookup::new);
     let rendered = render_release(
         RenderInput {
             chart,
@@ -409,6 +419,9 @@ pub async fn run(
             kube_version,
             api_versions,
             cluster_api_versions: interacts,
+            lookup: lookup
+                .as_ref()
+                .map(|l| l as &dyn capstan_core::template::Lookup),
             skip_schema_validation: opts.skip_schema_validation,
         },
         env,

@@ -43,6 +43,8 @@ pub struct UpgradeOptions {
     pub labels: BTreeMap<String, String>,
     /// The chart directory, for the file times Helm records.
     pub chart_path: Option<std::path::PathBuf>,
+    /// How to reach the cluster for the template `lookup` function.
+    pub kube_options: Option<crate::kube::KubeOptions>,
 }
 
 /// `another operation (install/upgrade/rollback) is in progress`
@@ -156,6 +158,10 @@ pub async fn run(
     let vals = values_from_json(&vals_json);
     let revision = last.version + 1;
     let (kube_version, api_versions) = install::cluster_capabilities(cfg).await?;
+    let lookup = opts
+        .kube_options
+        .clone()
+        .map(super::lookup::LiveLookup::new);
     let rendered = install::render_release(
         RenderInput {
             chart: &chart,
@@ -169,6 +175,9 @@ pub async fn run(
             kube_version,
             api_versions,
             cluster_api_versions: true,
+            lookup: lookup
+                .as_ref()
+                .map(|l| l as &dyn capstan_core::template::Lookup),
             skip_schema_validation: opts.skip_schema_validation,
         },
         env,

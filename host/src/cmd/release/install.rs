@@ -320,6 +320,7 @@ pub async fn install_flow(
         api_versions: a.api_versions.clone(),
         is_upgrade: false,
         chart_path: Some(std::path::PathBuf::from(chart_ref.trim())),
+        kube_options: Some(a.kube.options()),
     };
     install::run(cfg.as_ref(), &chart, &vals, &opts, &SystemEnvironment)
         .await

@@ -163,6 +163,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         history_max: a.history_max,
         labels: parse_labels(&a.labels)?,
         chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
+        kube_options: Some(a.kube.options()),
     };
     let rel = upgrade::run(&cfg, &a.release, &chart, &vals, &opts, &SystemEnvironment)
         .await
