@@ -187,6 +187,9 @@ pub struct InstallArgs {
     /// Generate the name (and omit the NAME parameter)
     #[arg(short = 'g', long = "generate-name")]
     pub generate_name: bool,
+    /// Specify template used to name the release
+    #[arg(long = "name-template")]
+    pub name_template: Option<String>,
     /// Add a custom description
     #[arg(long, default_value = "")]
     pub description: String,
@@ -232,9 +235,15 @@ fn name_and_chart(a: &InstallArgs) -> Result<(String, String), String> {
             if a.generate_name {
                 return Err("cannot set --generate-name and also specify a name".into());
             }
+            if a.name_template.as_deref().is_some_and(|t| !t.is_empty()) {
+                return Err("cannot set --name-template and also specify a name".into());
+            }
             Ok((name.clone(), chart.clone()))
         }
         [chart] => {
+            if let Some(t) = a.name_template.as_deref().filter(|t| !t.is_empty()) {
+                return Ok((template_name(t)?, chart.clone()));
+            }
             if !a.generate_name {
                 return Err("must either provide a name or specify --generate-name".into());
             }
@@ -256,6 +265,27 @@ fn name_and_chart(a: &InstallArgs) -> Result<(String, String), String> {
             args.get(2..).unwrap_or_default().join(", ")
         )),
     }
+}
+
+/// `--name-template`: the text rendered with the template functions and no data.
+fn template_name(text: &str) -> Result<String, String> {
+    use capstan_core::template::{Engine, RenderTemplate};
+    let registry = capstan_core::funcs::Registry::standard();
+    let engine = Engine {
+        funcs: &registry,
+        env: &SystemEnvironment,
+        lookup: None,
+        strict: false,
+        lint_mode: false,
+    };
+    let out = engine
+        .render(&[RenderTemplate {
+            name: "name-template".into(),
+            source: text.into(),
+            data: capstan_core::Value::Nil,
+        }])
+        .map_err(|e| e.message)?;
+    Ok(out.into_values().next().unwrap_or_default())
 }
 
 /// Loads a local chart (directory or archive) as install and upgrade do.

@@ -123,6 +123,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 no_hooks: a.no_hooks,
                 replace: uninstalled,
                 generate_name: false,
+                name_template: None,
                 description: a.description.clone(),
                 rollback_on_failure: a.rollback_on_failure,
                 skip_crds: a.skip_crds,
