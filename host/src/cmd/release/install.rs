@@ -147,6 +147,16 @@ pub fn warn_deprecated_flags() {
     }
 }
 
+/// `--history-max`, else `HELM_MAX_HISTORY`, else 10 (Helm's `envIntOr`).
+pub fn history_max(flag: Option<usize>) -> usize {
+    flag.or_else(|| {
+        std::env::var("HELM_MAX_HISTORY")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    })
+    .unwrap_or(10)
+}
+
 /// Connects to the cluster and opens the release store.
 pub async fn connect(kube: &KubeFlags) -> Result<Configuration, String> {
     Configuration::new(&kube.options(), &driver_from_env())

@@ -53,8 +53,9 @@ pub struct UpgradeArgs {
     #[arg(long = "reset-then-reuse-values")]
     pub reset_then_reuse_values: bool,
     /// Limit the maximum number of revisions saved per release. Use 0 for no limit
-    #[arg(long = "history-max", default_value_t = 10)]
-    pub history_max: usize,
+    /// (default: HELM_MAX_HISTORY, else 10)
+    #[arg(long = "history-max")]
+    pub history_max: Option<usize>,
     /// Allow deletion of new resources created in this upgrade when upgrade fails
     #[arg(long = "cleanup-on-fail")]
     pub cleanup_on_fail: bool,
@@ -144,7 +145,8 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
     let chart = load_local_chart(&a.chart)?;
     let vals = a.values.merge()?;
     let mut cfg = cfg;
-    cfg.storage.max_history = a.history_max;
+    let history_max = super::install::history_max(a.history_max);
+    cfg.storage.max_history = history_max;
     let opts = UpgradeOptions {
         dry_run,
         server_side: a.server_side.clone(),
@@ -161,7 +163,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
         disable_openapi_validation: a.disable_openapi_validation,
-        history_max: a.history_max,
+        history_max,
         labels: parse_labels(&a.labels)?,
         chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
         kube_options: Some(a.kube.options()),
