@@ -107,12 +107,16 @@ pub async fn execute(
             rel.hooks[i].delete_policies = vec![BEFORE_HOOK_CREATION.to_string()];
         }
         delete_by_policy(cfg, &rel.hooks[i], BEFORE_HOOK_CREATION, opts.timeout).await?;
-        let resources = cfg.kube.build(&rel.hooks[i].manifest).await.map_err(|e| {
-            Error::Other(format!(
-                "unable to build kubernetes object for {event} hook {}: {e}",
-                rel.hooks[i].path
-            ))
-        })?;
+        let resources = cfg
+            .kube
+            .build_validated(&rel.hooks[i].manifest)
+            .await
+            .map_err(|e| {
+                Error::Other(format!(
+                    "unable to build kubernetes object for {event} hook {}: {e}",
+                    rel.hooks[i].path
+                ))
+            })?;
         rel.hooks[i].last_run = HookExecution {
             started_at: Some(now()),
             completed_at: None,

@@ -390,6 +390,50 @@ mod tests {
         assert!(parse_duration("x").is_err());
     }
 
+    fn args(list: &[&str]) -> InstallArgs {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            a: InstallArgs,
+        }
+        let mut argv = vec!["install"];
+        argv.extend_from_slice(list);
+        Cli::parse_from(argv).a
+    }
+
+    #[test]
+    fn names_and_charts() {
+        assert_eq!(
+            name_and_chart(&args(&["rel", "./c"])).unwrap(),
+            ("rel".to_string(), "./c".to_string())
+        );
+        assert_eq!(
+            name_and_chart(&args(&["./c"])).unwrap_err(),
+            "must either provide a name or specify --generate-name"
+        );
+        assert_eq!(
+            name_and_chart(&args(&["rel", "./c", "-g"])).unwrap_err(),
+            "cannot set --generate-name and also specify a name"
+        );
+        let (name, _) = name_and_chart(&args(&["charts/my.chart-1.tgz", "-g"])).unwrap();
+        assert!(name.starts_with("my-"), "{name}");
+        assert_eq!(
+            name_and_chart(&args(&["a", "b", "c"])).unwrap_err(),
+            "expected at most two arguments, unexpected arguments: c"
+        );
+        let (name, _) =
+            name_and_chart(&args(&["./c", "--name-template", "x-{{ \"y\" | upper }}"])).unwrap();
+        assert_eq!(name, "x-Y");
+    }
+
+    #[test]
+    fn labels() {
+        let l = parse_labels(&["a=1,b=2".to_string(), "c=3".to_string()]).unwrap();
+        assert_eq!(l.len(), 3);
+        assert!(parse_labels(&["bad".to_string()]).is_err());
+    }
+
     #[test]
     fn dry_run_values() {
         assert_eq!(parse_dry_run(None).unwrap(), DryRun::None);
