@@ -300,9 +300,21 @@ fn template_name(text: &str) -> Result<String, String> {
 
 /// Loads a local chart (directory or archive) as install and upgrade do.
 pub fn load_local_chart(chart_ref: &str) -> Result<capstan_core::chart::Chart, String> {
-    let p = Path::new(chart_ref.trim());
+    let name = chart_ref.trim();
+    let p = Path::new(name);
     if !p.exists() {
-        return Err(format!("path {chart_ref:?} not found"));
+        // Helm's LocateChart: paths fail here; anything else would be a repository chart,
+        // and Capstan has no repositories configured.
+        if p.is_absolute() || name.starts_with('.') {
+            return Err(format!("path {name:?} not found"));
+        }
+        return Err(match name.split_once('/') {
+            Some((repo, _)) if !name.contains("://") => format!("repo {repo} not found"),
+            Some(_) => format!("could not find protocol handler for: {name}"),
+            None => format!(
+                "non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
+            ),
+        });
     }
     crate::cmd::diag::load_chart(p)
 }
