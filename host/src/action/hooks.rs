@@ -107,12 +107,16 @@ pub async fn execute(
             rel.hooks[i].delete_policies = vec![BEFORE_HOOK_CREATION.to_string()];
         }
         delete_by_policy(cfg, &rel.hooks[i], BEFORE_HOOK_CREATION, opts.timeout).await?;
-        let resources = cfg.kube.build(&rel.hooks[i].manifest).await.map_err(|e| {
-            Error::Other(format!(
-                "unable to build kubernetes object for {event} hook {}: {e}",
-                rel.hooks[i].path
-            ))
-        })?;
+        let resources = cfg
+            .kube
+            .build_validated(&rel.hooks[i].manifest)
+            .await
+            .map_err(|e| {
+                Error::Other(format!(
+                    "unable to build kubernetes object for {event} hook {}: {e}",
+                    rel.hooks[i].path
+                ))
+            })?;
         rel.hooks[i].last_run = HookExecution {
             started_at: Some(now()),
             completed_at: None,
@@ -121,7 +125,11 @@ pub async fn execute(
         if opts.record {
             // Helm ignores (logs) failures to record progress.
             if let Err(e) = cfg.storage.update(rel).await {
-                eprintln!("warning: failed to record the release: {e}");
+                log(
+                    "WARN",
+                    "failed to update release",
+                    &[("name", &rel.name), ("error", &e.to_string())],
+                );
             }
         }
         rel.hooks[i].last_run.phase = PHASE_UNKNOWN.to_string();
@@ -189,6 +197,45 @@ async fn delete_by_policy(
     Ok(())
 }
 
+/// A value as Go's `slog` text handler writes it: bare when it needs no quoting, else
+/// quoted like `strconv.Quote`.
+pub fn slog_value(v: &str) -> String {
+    let needs = v.is_empty()
+        || v.chars()
+            .any(|c| c.is_whitespace() || c == '=' || c == '"' || c.is_control());
+    if !needs {
+        return v.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in v.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes a log line to stderr as Helm's default logger does (`level=L msg=M k=v...`).
+pub fn log(level: &str, msg: &str, attrs: &[(&str, &str)]) {
+    let mut line = format!("level={level} msg={}", slog_value(msg));
+    for (k, v) in attrs {
+        line.push(' ');
+        line.push_str(k);
+        line.push('=');
+        line.push_str(&slog_value(v));
+    }
+    eprintln!("{line}");
+}
+
 /// The current time as Go writes it in release records.
 pub fn now() -> String {
     go_time_string(jiff::Timestamp::now())
@@ -220,6 +267,13 @@ mod tests {
         assert_eq!(ordered(&hooks, "pre-install"), vec![2, 4, 0, 1]);
         assert_eq!(ordered(&hooks, "post-install"), vec![2, 3]);
         assert!(ordered(&hooks, "test").is_empty());
+    }
+
+    #[test]
+    fn slog_quoting() {
+        assert_eq!(slog_value("plain"), "plain");
+        assert_eq!(slog_value("a b"), "\"a b\"");
+        assert_eq!(slog_value("say \"hi\""), "\"say \\\"hi\\\"\"");
     }
 
     #[test]

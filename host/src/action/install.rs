@@ -93,6 +93,8 @@ pub struct InstallOptions {
     pub skip_crds: bool,
     pub skip_schema_validation: bool,
     pub take_ownership: bool,
+    /// `--disable-openapi-validation`
+    pub disable_openapi_validation: bool,
     /// `--labels`: extra labels on the storage object.
     pub labels: BTreeMap<String, String>,
     /// Client dry run: `--kube-version` / `--api-versions` stand in for the cluster's.
@@ -100,6 +102,10 @@ pub struct InstallOptions {
     pub api_versions: Vec<String>,
     /// Set `.Release.IsUpgrade` (only in dry runs, as `upgrade --install --dry-run`).
     pub is_upgrade: bool,
+    /// The chart directory, for the file times Helm records.
+    pub chart_path: Option<std::path::PathBuf>,
+    /// How to reach the cluster for the template `lookup` function.
+    pub kube_options: Option<crate::kube::KubeOptions>,
 }
 
 /// An action's failure with the release as far as it got (Helm returns both).
@@ -164,6 +170,8 @@ pub struct RenderInput<'a> {
     pub api_versions: Vec<String>,
     /// The API versions are the cluster's, the whole set (not added to Helm's defaults).
     pub cluster_api_versions: bool,
+    /// The template `lookup` function's cluster (renders against a cluster only).
+    pub lookup: Option<&'a dyn capstan_core::template::Lookup>,
     pub skip_schema_validation: bool,
 }
 
@@ -185,7 +193,7 @@ pub fn render_release(
         lint_mode: false,
     };
     let rendered = if input.cluster_api_versions {
-        render_with_cluster(&processed, values, &opts, env)?
+        render_with_cluster(&processed, values, &opts, input.lookup, env)?
     } else {
         render::render_processed(&processed, values, &opts, env)
             .map_err(|e| Error::Other(e.message))?
@@ -204,6 +212,7 @@ fn render_with_cluster(
     processed: &Chart,
     values: Map,
     opts: &RenderOptions,
+    lookup: Option<&dyn capstan_core::template::Lookup>,
     env: &dyn Environment,
 ) -> Result<render::Rendered, Error> {
     use capstan_core::funcs::{CallContext, Registry};
@@ -243,7 +252,7 @@ fn render_with_cluster(
     let engine = capstan_core::template::Engine {
         funcs: &registry,
         env,
-        lookup: None,
+        lookup,
         strict: false,
         lint_mode: false,
     };
@@ -255,6 +264,42 @@ fn render_with_cluster(
         crds: Vec::new(),
         chart_name: processed.name().to_string(),
     })
+}
+
+/// The chart part of the release record as Helm writes it: Go's nil for absent lists and
+/// values, and (for a chart directory) each file's modification time.
+pub fn chart_record(chart: &Chart, dir: Option<&std::path::Path>) -> ChartRecord {
+    let mut rec = ChartRecord::from_chart(chart);
+    if rec.files.as_ref().is_some_and(|f| f.is_empty()) {
+        rec.files = None;
+    }
+    if rec.templates.as_ref().is_some_and(|f| f.is_empty()) {
+        rec.templates = None;
+    }
+    if chart.raw_values.is_none() && rec.values.as_ref().is_none_or(|v| v.is_empty()) {
+        rec.values = None;
+    }
+    let Some(dir) = dir.filter(|d| d.is_dir()) else {
+        return rec;
+    };
+    let mtime = |name: &str| -> Option<String> {
+        let t = std::fs::metadata(dir.join(name)).ok()?.modified().ok()?;
+        let ts = jiff::Timestamp::try_from(t).ok()?;
+        Some(capstan_core::release::go_time_string(ts))
+    };
+    rec.modtime = mtime("Chart.yaml");
+    if chart.schema.is_some()
+        && let Some(t) = mtime("values.schema.json")
+    {
+        rec.schemamodtime = t;
+    }
+    for f in rec.templates.iter_mut().flatten() {
+        f.modtime = mtime(&f.name);
+    }
+    for f in rec.files.iter_mut().flatten() {
+        f.modtime = mtime(&f.name);
+    }
+    rec
 }
 
 /// User values as the JSON the release record keeps.
@@ -300,19 +345,19 @@ pub async fn run(
     env: &dyn Environment,
 ) -> Result<Release, Failed> {
     let interacts = opts.dry_run.interacts() && cfg.is_some();
+    let name_failed = |e: String| {
+        hooks::log("ERROR", "release name check failed", &[("error", &e)]);
+        Failed::from(Error::Other(format!("release name check failed: {e}")))
+    };
     if let Err(e) = capstan_core::release::validate_release_name(&opts.name) {
-        return Err(Error::Other(format!(
-            "release name check failed: release name {:?}: {e}",
-            opts.name
-        ))
-        .into());
+        return Err(name_failed(format!("release name {:?}: {e}", opts.name)));
     }
     if !opts.dry_run.is_dry_run()
         && let Some(cfg) = cfg
     {
         available_name(cfg, opts)
             .await
-            .map_err(|e| Error::Other(format!("release name check failed: {e}")))?;
+            .map_err(|e| name_failed(e.to_string()))?;
     }
     let crds: Vec<(String, Vec<u8>)> = chart
         .crd_objects()
@@ -324,8 +369,10 @@ pub async fn run(
         && !crds.is_empty()
     {
         if opts.dry_run.is_dry_run() {
-            eprintln!(
-                "level=WARN msg=\"This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.\""
+            hooks::log(
+                "WARN",
+                "This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.",
+                &[],
             );
         } else {
             install_crds(cfg, &crds).await?;
@@ -341,7 +388,7 @@ pub async fn run(
     let mut rel = Release {
         name: opts.name.clone(),
         namespace: opts.namespace.clone(),
-        chart: Some(ChartRecord::from_chart(chart)),
+        chart: Some(chart_record(chart, opts.chart_path.as_deref())),
         config: values_to_json(vals),
         info: Some(Info {
             first_deployed: Some(now.clone()),
@@ -354,6 +401,11 @@ pub async fn run(
         apply_method: apply_method(opts.server_side),
         ..Release::default()
     };
+    let lookup = opts
+        .kube_options
+        .clone()
+        .filter(|_| interacts)
+        .map(super::lookup::LiveLookup::new);
     let rendered = render_release(
         RenderInput {
             chart,
@@ -367,6 +419,9 @@ pub async fn run(
             kube_version,
             api_versions,
             cluster_api_versions: interacts,
+            lookup: lookup
+                .as_ref()
+                .map(|l| l as &dyn capstan_core::template::Lookup),
             skip_schema_validation: opts.skip_schema_validation,
         },
         env,
@@ -382,7 +437,12 @@ pub async fn run(
         rel.set_status(Status::PendingInstall, "Dry run complete");
         return Ok(rel);
     };
-    let mut resources = cfg.kube.build(&rel.manifest).await.map_err(|e| {
+    let built = if opts.disable_openapi_validation {
+        cfg.kube.build(&rel.manifest).await
+    } else {
+        cfg.kube.build_validated(&rel.manifest).await
+    };
+    let mut resources = built.map_err(|e| {
         Error::Other(format!(
             "unable to build kubernetes objects from release manifest: {e}"
         ))
@@ -467,7 +527,11 @@ async fn perform(
     };
     rel.set_status(Status::Deployed, desc);
     if let Err(e) = cfg.storage.update(rel).await {
-        eprintln!("level=ERROR msg=\"failed to record the release\" error=\"{e}\"");
+        hooks::log(
+            "ERROR",
+            "failed to record the release",
+            &[("error", &e.to_string())],
+        );
     }
     Ok(())
 }
@@ -478,12 +542,19 @@ async fn fail(cfg: &Configuration, mut rel: Release, err: Error, opts: &InstallO
         &format!("Release {:?} failed: {err}", opts.name),
     );
     if opts.rollback_on_failure {
-        let un = uninstall_release(cfg, &opts.name, opts.no_hooks, opts.wait.timeout).await;
+        let un_opts = super::uninstall::UninstallOptions {
+            no_hooks: opts.no_hooks,
+            keep_history: false,
+            timeout: opts.wait.timeout,
+            wait: true,
+            ..Default::default()
+        };
+        let un = super::uninstall::run(cfg, &opts.name, &un_opts).await;
         let error = match un {
             Err(ue) => Error::Other(format!(
                 "an error occurred while uninstalling the release. original install error: {err}: {ue}"
             )),
-            Ok(()) => Error::Other(format!(
+            Ok(_) => Error::Other(format!(
                 "release {} failed, and has been uninstalled due to rollback-on-failure being set: {err}",
                 opts.name
             )),
@@ -572,47 +643,5 @@ async fn install_crds(cfg: &Configuration, crds: &[(String, Vec<u8>)]) -> Result
         progress: Progress::Quiet,
     };
     cfg.kube.wait(&missing, &wait).await?;
-    Ok(())
-}
-
-/// What `--rollback-on-failure` undoes after a failed install: Helm runs its uninstall
-/// (pre/post-delete hooks, resources deleted, history purged).
-pub async fn uninstall_release(
-    cfg: &Configuration,
-    name: &str,
-    no_hooks: bool,
-    timeout: Duration,
-) -> Result<(), Error> {
-    let mut hist = cfg.storage.history(name).await?;
-    hist.sort_by_key(|r| r.version);
-    let Some(mut rel) = hist.last().cloned() else {
-        return Ok(());
-    };
-    let hook_opts = HookOptions {
-        timeout,
-        server_side: rel.apply_method == APPLY_METHOD_SERVER_SIDE,
-        record: false,
-    };
-    if !no_hooks {
-        hooks::execute(cfg, &mut rel, "pre-delete", &hook_opts).await?;
-    }
-    let resources = cfg.kube.build(&rel.manifest).await?;
-    let (_, errs) = cfg
-        .kube
-        .delete(&resources, crate::kube::Propagation::Background)
-        .await;
-    if !errs.is_empty() {
-        let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-        return Err(Error::Other(format!(
-            "failed to delete release: {name}: {}",
-            msgs.join("; ")
-        )));
-    }
-    if !no_hooks {
-        hooks::execute(cfg, &mut rel, "post-delete", &hook_opts).await?;
-    }
-    for r in &hist {
-        cfg.storage.delete(name, r.version).await?;
-    }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod history;
 pub mod hooks;
 pub mod install;
 pub mod list;
+pub mod lookup;
 pub mod ownership;
 pub mod release_test;
 pub mod rollback;

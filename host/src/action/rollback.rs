@@ -126,23 +126,31 @@ async fn perform(
         upgrade_client_side_field_manager: true,
         ..ApplyOptions::default()
     };
-    match cfg.kube.update(&current_list, &target_list, &apply).await {
-        Ok(_) => {}
-        Err(e) => {
-            let msg = format!("Rollback {:?} failed: {e}", target.name);
-            if let Some(i) = current.info.as_mut() {
-                i.status = Status::Superseded;
-            }
-            target.set_status(Status::Failed, &msg);
-            let _ = cfg.storage.update(&current).await;
-            let _ = cfg.storage.update(target).await;
-            if opts.cleanup_on_fail {
-                // The kube layer does not report what it created before failing; Helm
-                // deletes only those, so nothing is removed here.
-                let _ = Propagation::Background;
-            }
-            return Err(e.into());
+    let (changes, result) = cfg
+        .kube
+        .update_partial(&current_list, &target_list, &apply)
+        .await;
+    if let Err(e) = result {
+        let msg = format!("Rollback {:?} failed: {e}", target.name);
+        hooks::log("WARN", &msg, &[]);
+        if let Some(i) = current.info.as_mut() {
+            i.status = Status::Superseded;
         }
+        target.set_status(Status::Failed, &msg);
+        let _ = cfg.storage.update(&current).await;
+        let _ = cfg.storage.update(target).await;
+        if opts.cleanup_on_fail {
+            let created = super::upgrade::created_resources(&target_list, &changes);
+            let (_, errs) = cfg.kube.delete(&created, Propagation::Background).await;
+            if !errs.is_empty() {
+                let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                return Err(Error::Other(format!(
+                    "an error occurred while cleaning up resources. original rollback error: unable to cleanup resources: {}",
+                    msgs.join(", ")
+                )));
+            }
+        }
+        return Err(e.into());
     }
     if opts.wait.wait
         && let Err(e) = cfg.kube.wait(&target_list, &opts.wait.options()).await

@@ -4,7 +4,7 @@
 use capstan_core::Environment;
 use capstan_core::chart::Chart;
 use capstan_core::release::{
-    APPLY_METHOD_CLIENT_SIDE, APPLY_METHOD_SERVER_SIDE, ChartRecord, Info, Release, Status,
+    APPLY_METHOD_CLIENT_SIDE, APPLY_METHOD_SERVER_SIDE, Info, Release, Status,
 };
 use capstan_core::render::ReleaseOptions;
 use serde_json::{Map as JsonMap, Value as JsonValue};
@@ -36,9 +36,15 @@ pub struct UpgradeOptions {
     pub reset_then_reuse_values: bool,
     pub skip_schema_validation: bool,
     pub take_ownership: bool,
+    /// `--disable-openapi-validation`
+    pub disable_openapi_validation: bool,
     /// `--history-max` (0 = no limit).
     pub history_max: usize,
     pub labels: BTreeMap<String, String>,
+    /// The chart directory, for the file times Helm records.
+    pub chart_path: Option<std::path::PathBuf>,
+    /// How to reach the cluster for the template `lookup` function.
+    pub kube_options: Option<crate::kube::KubeOptions>,
 }
 
 /// `another operation (install/upgrade/rollback) is in progress`
@@ -152,6 +158,10 @@ pub async fn run(
     let vals = values_from_json(&vals_json);
     let revision = last.version + 1;
     let (kube_version, api_versions) = install::cluster_capabilities(cfg).await?;
+    let lookup = opts
+        .kube_options
+        .clone()
+        .map(super::lookup::LiveLookup::new);
     let rendered = install::render_release(
         RenderInput {
             chart: &chart,
@@ -165,6 +175,9 @@ pub async fn run(
             kube_version,
             api_versions,
             cluster_api_versions: true,
+            lookup: lookup
+                .as_ref()
+                .map(|l| l as &dyn capstan_core::template::Lookup),
             skip_schema_validation: opts.skip_schema_validation,
         },
         env,
@@ -177,7 +190,7 @@ pub async fn run(
     let mut upgraded = Release {
         name: name.to_string(),
         namespace: current.namespace.clone(),
-        chart: Some(ChartRecord::from_chart(&chart)),
+        chart: Some(install::chart_record(&chart, opts.chart_path.as_deref())),
         config: vals_json,
         info: Some(Info {
             first_deployed: current.info.as_ref().and_then(|i| i.first_deployed.clone()),
@@ -204,7 +217,12 @@ pub async fn run(
             ))
         }
     })?;
-    let mut target = cfg.kube.build(&upgraded.manifest).await.map_err(|e| {
+    let built = if opts.disable_openapi_validation {
+        cfg.kube.build(&upgraded.manifest).await
+    } else {
+        cfg.kube.build_validated(&upgraded.manifest).await
+    };
+    let mut target = built.map_err(|e| {
         Error::Other(format!(
             "unable to build kubernetes objects from new release manifest: {e}"
         ))
@@ -265,6 +283,18 @@ pub async fn run(
     }
 }
 
+/// The target resources an update created (what `--cleanup-on-fail` deletes).
+pub fn created_resources(target: &ResourceList, changes: &crate::kube::ChangeSet) -> ResourceList {
+    ResourceList(
+        target
+            .0
+            .iter()
+            .filter(|r| changes.created.contains(&r.key()))
+            .cloned()
+            .collect(),
+    )
+}
+
 /// The identity Helm matches old and new objects by: group/version, kind, namespace, name.
 fn object_key(r: &crate::kube::Resource) -> String {
     format!(
@@ -312,21 +342,12 @@ async fn perform(
         upgrade_client_side_field_manager: csa_before && server_side,
         ..ApplyOptions::default()
     };
-    let changes = match cfg.kube.update(current, target, &apply).await {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = cfg.storage.update(&original).await;
-            return Err((e.into(), none()));
-        }
-    };
-    let created = ResourceList(
-        target
-            .0
-            .iter()
-            .filter(|r| changes.created.contains(&r.key()))
-            .cloned()
-            .collect(),
-    );
+    let (changes, result) = cfg.kube.update_partial(current, target, &apply).await;
+    let created = created_resources(target, &changes);
+    if let Err(e) = result {
+        let _ = cfg.storage.update(&original).await;
+        return Err((e.into(), created));
+    }
     if (opts.wait.wait || opts.rollback_on_failure)
         && let Err(e) = cfg.kube.wait(target, &opts.wait.options()).await
     {
@@ -368,6 +389,11 @@ async fn fail(
     opts: &UpgradeOptions,
 ) -> Failed {
     let msg = format!("Upgrade {:?} failed: {err}", rel.name);
+    hooks::log(
+        "WARN",
+        "upgrade failed",
+        &[("name", &rel.name), ("error", &err.to_string())],
+    );
     if let Some(i) = rel.info.as_mut() {
         i.status = Status::Failed;
         i.description = msg;

@@ -42,7 +42,7 @@ fn concurrent_upgrades_one_wins() {
     capstan_ok(&c, &["install", "race", ch.path(), "-n", &ns.name]);
 
     // The pre-upgrade hook holds each upgrade pending for a while, so both overlap.
-    let (a, b) = with_slow_job_controller(&c, &ns.name, Duration::from_secs(2), || {
+    let (a, b) = with_slow_job_controller(&c, &ns.name, Duration::from_secs(4), || {
         std::thread::scope(|s| {
             let a = s.spawn(|| {
                 c.capstan(&[
@@ -87,7 +87,8 @@ fn concurrent_upgrades_one_wins() {
         (&b, &a, "b")
     };
     assert!(String::from_utf8_lossy(&winner.stdout).contains("has been upgraded"));
-    let err = String::from_utf8_lossy(&loser.stderr);
+    let stderr = String::from_utf8_lossy(&loser.stderr);
+    let err = stderr.lines().last().unwrap_or_default();
     assert!(
         err.starts_with("Error: UPGRADE FAILED: ")
             && (err.contains("already exists")

@@ -278,9 +278,10 @@ fn drift_server_side_conflict_needs_force() {
     let out = c.capstan(&["rollback", "web1", "-n", &ns.name]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
+    // Helm's warning line comes first, then the error.
     assert!(
-        err.starts_with(&format!(
-            "Error: conflict occurred while applying object {}/{DEPLOY} apps/v1, Kind=Deployment: Apply failed with 1 conflict: conflict with \"intruder\"",
+        err.contains(&format!(
+            "\nError: conflict occurred while applying object {}/{DEPLOY} apps/v1, Kind=Deployment: Apply failed with 1 conflict: conflict with \"intruder\"",
             ns.name
         )),
         "{err}"
@@ -300,8 +301,7 @@ fn drift_server_side_conflict_needs_force() {
     let out = c.capstan(&["upgrade", "web1", ch.path(), "-n", &ns.name]);
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .starts_with("Error: UPGRADE FAILED: conflict occurred")
+        String::from_utf8_lossy(&out.stderr).contains("\nError: UPGRADE FAILED: conflict occurred")
     );
     capstan_ok(
         &c,

@@ -300,3 +300,55 @@ fn rollback_on_failure_undoes_install_and_upgrade() {
     );
     assert_eq!(data, "good");
 }
+
+#[test]
+fn release_tests_run_and_report() {
+    let Some(c) = common::cluster() else { return };
+    let ns = namespace(&c, "hooks-test");
+    let ch = chart(
+        "tested",
+        &[
+            (
+                "templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  a: b\n",
+            ),
+            ("templates/t1.yaml", &hook("Job", "smoke", "test", 0, None)),
+            (
+                "templates/t2.yaml",
+                &hook("Job", "fail-smoke", "test", 1, None),
+            ),
+        ],
+    );
+    capstan_ok(&c, &["install", "t", ch.path(), "-n", &ns.name]);
+    // Only the passing test.
+    let out = with_job_controller(&c, &ns.name, || {
+        capstan_ok(&c, &["test", "t", "-n", &ns.name, "--filter", "name=smoke"])
+    });
+    assert!(
+        out.contains("TEST SUITE:     smoke\nLast Started:   "),
+        "{out}"
+    );
+    assert!(out.contains("Phase:          Succeeded\n"), "{out}");
+    assert!(!out.contains("fail-smoke"), "{out}");
+    // Both: the failing one fails the command, after the status is printed.
+    let out = with_job_controller(&c, &ns.name, || {
+        c.capstan(&["test", "t", "-n", &ns.name, "--timeout", "60s"])
+    });
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("TEST SUITE:     fail-smoke"), "{stdout}");
+    assert!(stdout.contains("Phase:          Failed"), "{stdout}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Error: ") && err.contains("fail-smoke"),
+        "{err}"
+    );
+    let rels = releases(&c, &ns.name, "t");
+    let phases: Vec<(&str, &str)> = rels[0]
+        .hooks
+        .iter()
+        .map(|h| (h.name.as_str(), h.last_run.phase.as_str()))
+        .collect();
+    assert!(phases.contains(&("smoke", "Succeeded")), "{phases:?}");
+    assert!(phases.contains(&("fail-smoke", "Failed")), "{phases:?}");
+}

@@ -93,9 +93,26 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// Helm's `--dry-run` values.
 pub fn parse_dry_run(v: Option<&str>) -> Result<DryRun, String> {
+    let warn = |m: &str| capstan_host::action::hooks::log("WARN", m, &[]);
     match v {
-        None | Some("none") | Some("false") => Ok(DryRun::None),
-        Some("unset") | Some("client") | Some("true") => Ok(DryRun::Client),
+        Some("unset") => {
+            warn("--dry-run is deprecated and should be replaced with '--dry-run=client'");
+            Ok(DryRun::Client)
+        }
+        Some("true") => {
+            warn(
+                "boolean '--dry-run=true' flag is deprecated and must be replaced with '--dry-run=client'",
+            );
+            Ok(DryRun::Client)
+        }
+        Some("false") => {
+            warn(
+                "boolean '--dry-run=false' flag is deprecated and must be replaced with '--dry-run=none'",
+            );
+            Ok(DryRun::None)
+        }
+        None | Some("none") => Ok(DryRun::None),
+        Some("client") => Ok(DryRun::Client),
         Some("server") => Ok(DryRun::Server),
         Some(other) => Err(format!(
             "invalid dry-run value ({other:?}). Must be \"none\", \"server\", or \"client\""
@@ -115,6 +132,29 @@ pub fn parse_labels(items: &[String]) -> Result<BTreeMap<String, String>, String
         }
     }
     Ok(out)
+}
+
+/// Cobra's notices for the deprecated flag names `--atomic` and `--force` (aliases here).
+pub fn warn_deprecated_flags() {
+    for (flag, instead) in [
+        ("--atomic", "--rollback-on-failure"),
+        ("--force", "--force-replace"),
+    ] {
+        let used = std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+        if used {
+            eprintln!("Flag {flag} has been deprecated, use {instead} instead");
+        }
+    }
+}
+
+/// `--history-max`, else `HELM_MAX_HISTORY`, else 10 (Helm's `envIntOr`).
+pub fn history_max(flag: Option<usize>) -> usize {
+    flag.or_else(|| {
+        std::env::var("HELM_MAX_HISTORY")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    })
+    .unwrap_or(10)
 }
 
 /// Connects to the cluster and opens the release store.
@@ -157,6 +197,9 @@ pub struct InstallArgs {
     /// Generate the name (and omit the NAME parameter)
     #[arg(short = 'g', long = "generate-name")]
     pub generate_name: bool,
+    /// Specify template used to name the release
+    #[arg(long = "name-template")]
+    pub name_template: Option<String>,
     /// Add a custom description
     #[arg(long, default_value = "")]
     pub description: String,
@@ -178,6 +221,9 @@ pub struct InstallArgs {
     /// If set, install will ignore the check for helm annotations and take ownership of the existing resources
     #[arg(long = "take-ownership")]
     pub take_ownership: bool,
+    /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
+    #[arg(long = "disable-openapi-validation")]
+    pub disable_openapi_validation: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -199,9 +245,15 @@ fn name_and_chart(a: &InstallArgs) -> Result<(String, String), String> {
             if a.generate_name {
                 return Err("cannot set --generate-name and also specify a name".into());
             }
+            if a.name_template.as_deref().is_some_and(|t| !t.is_empty()) {
+                return Err("cannot set --name-template and also specify a name".into());
+            }
             Ok((name.clone(), chart.clone()))
         }
         [chart] => {
+            if let Some(t) = a.name_template.as_deref().filter(|t| !t.is_empty()) {
+                return Ok((template_name(t)?, chart.clone()));
+            }
             if !a.generate_name {
                 return Err("must either provide a name or specify --generate-name".into());
             }
@@ -225,17 +277,51 @@ fn name_and_chart(a: &InstallArgs) -> Result<(String, String), String> {
     }
 }
 
+/// `--name-template`: the text rendered with the template functions and no data.
+fn template_name(text: &str) -> Result<String, String> {
+    use capstan_core::template::{Engine, RenderTemplate};
+    let registry = capstan_core::funcs::Registry::standard();
+    let engine = Engine {
+        funcs: &registry,
+        env: &SystemEnvironment,
+        lookup: None,
+        strict: false,
+        lint_mode: false,
+    };
+    let out = engine
+        .render(&[RenderTemplate {
+            name: "name-template".into(),
+            source: text.into(),
+            data: capstan_core::Value::Nil,
+        }])
+        .map_err(|e| e.message)?;
+    Ok(out.into_values().next().unwrap_or_default())
+}
+
 /// Loads a local chart (directory or archive) as install and upgrade do.
 pub fn load_local_chart(chart_ref: &str) -> Result<capstan_core::chart::Chart, String> {
-    let p = Path::new(chart_ref.trim());
+    let name = chart_ref.trim();
+    let p = Path::new(name);
     if !p.exists() {
-        return Err(format!("path {chart_ref:?} not found"));
+        // Helm's LocateChart: paths fail here; anything else would be a repository chart,
+        // and Capstan has no repositories configured.
+        if p.is_absolute() || name.starts_with('.') {
+            return Err(format!("path {name:?} not found"));
+        }
+        return Err(match name.split_once('/') {
+            Some((repo, _)) if !name.contains("://") => format!("repo {repo} not found"),
+            Some(_) => format!("could not find protocol handler for: {name}"),
+            None => format!(
+                "non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
+            ),
+        });
     }
     crate::cmd::diag::load_chart(p)
 }
 
 /// Runs the command.
 pub async fn run(a: InstallArgs) -> Result<(), String> {
+    warn_deprecated_flags();
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
     let out = install_flow(&a, dry_run, wait, &a.server_side)
@@ -280,95 +366,27 @@ pub async fn install_flow(
         skip_crds: a.skip_crds,
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
+        disable_openapi_validation: a.disable_openapi_validation,
         labels: parse_labels(&a.labels)?,
         kube_version: a.kube_version.clone(),
         api_versions: a.api_versions.clone(),
         is_upgrade: false,
+        chart_path: Some(std::path::PathBuf::from(chart_ref.trim())),
+        kube_options: Some(a.kube.options()),
     };
     install::run(cfg.as_ref(), &chart, &vals, &opts, &SystemEnvironment)
         .await
         .map_err(|f| f.error.to_string())
 }
 
-/// Go's `time.ANSIC` in local time, from a record's RFC 3339 text.
-fn ansic(t: &str) -> String {
-    let Ok(ts) = t.parse::<jiff::Timestamp>() else {
-        return t.to_string();
-    };
-    let z = ts.to_zoned(jiff::tz::TimeZone::system());
-    z.strftime("%a %b %e %H:%M:%S %Y").to_string()
-}
-
-/// Prints a release as Helm's status printer does (table, JSON or YAML).
+/// Prints a release as Helm's status printer does after install / upgrade / test.
 pub fn print_release(rel: &Release, format: OutputFormat, hide_notes: bool) -> Result<(), String> {
-    let text = match format {
-        OutputFormat::Json => {
-            let mut s = String::from_utf8_lossy(&capstan_core::release::to_json(rel)).into_owned();
-            s.push('\n');
-            s
-        }
-        OutputFormat::Yaml => {
-            let json = String::from_utf8_lossy(&capstan_core::release::to_json(rel)).into_owned();
-            let v = capstan_core::yaml::from_json(&json).map_err(|e| e.to_string())?;
-            capstan_core::yaml::to_yaml(&v).map_err(|e| e.to_string())?
-        }
-        OutputFormat::Table => status_table(rel, hide_notes),
+    let opts = super::print::StatusOptions {
+        hide_notes,
+        ..Default::default()
     };
-    print!("{text}");
+    super::print::print_status(rel, format, &opts);
     Ok(())
-}
-
-fn status_table(rel: &Release, hide_notes: bool) -> String {
-    use std::fmt::Write;
-    let info = rel.info.clone().unwrap_or_default();
-    let mut out = String::new();
-    let _ = writeln!(out, "NAME: {}", rel.name);
-    if let Some(t) = &info.last_deployed {
-        let _ = writeln!(out, "LAST DEPLOYED: {}", ansic(t));
-    }
-    let _ = writeln!(out, "NAMESPACE: {}", rel.namespace);
-    let _ = writeln!(out, "STATUS: {}", info.status);
-    let _ = writeln!(out, "REVISION: {}", rel.version);
-    let _ = writeln!(out, "DESCRIPTION: {}", info.description);
-    let tests: Vec<_> = rel
-        .hooks
-        .iter()
-        .filter(|h| h.events.iter().any(|e| e == "test"))
-        .collect();
-    if tests.is_empty() {
-        out.push_str("TEST SUITE: None\n");
-    } else {
-        for h in tests {
-            let Some(started) = &h.last_run.started_at else {
-                continue;
-            };
-            let completed = h
-                .last_run
-                .completed_at
-                .as_deref()
-                .map(ansic)
-                .unwrap_or_else(|| "Mon Jan  1 00:00:00 0001".to_string());
-            let _ = write!(
-                out,
-                "TEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {}\n",
-                h.name,
-                ansic(started),
-                completed,
-                h.last_run.phase
-            );
-        }
-    }
-    if info.description.eq_ignore_ascii_case("Dry run complete") {
-        out.push_str("HOOKS:\n");
-        for h in &rel.hooks {
-            let _ = writeln!(out, "---\n# Source: {}\n{}", h.path, h.manifest);
-        }
-        let _ = writeln!(out, "MANIFEST:\n{}", rel.manifest);
-    }
-    if !hide_notes && !info.notes.is_empty() {
-        let _ = writeln!(out, "NOTES:\n{}", info.notes.trim());
-    }
-    out
 }
 
 #[cfg(test)]
@@ -382,6 +400,50 @@ mod tests {
         assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
         assert!(parse_duration("5").is_err());
         assert!(parse_duration("x").is_err());
+    }
+
+    fn args(list: &[&str]) -> InstallArgs {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            a: InstallArgs,
+        }
+        let mut argv = vec!["install"];
+        argv.extend_from_slice(list);
+        Cli::parse_from(argv).a
+    }
+
+    #[test]
+    fn names_and_charts() {
+        assert_eq!(
+            name_and_chart(&args(&["rel", "./c"])).unwrap(),
+            ("rel".to_string(), "./c".to_string())
+        );
+        assert_eq!(
+            name_and_chart(&args(&["./c"])).unwrap_err(),
+            "must either provide a name or specify --generate-name"
+        );
+        assert_eq!(
+            name_and_chart(&args(&["rel", "./c", "-g"])).unwrap_err(),
+            "cannot set --generate-name and also specify a name"
+        );
+        let (name, _) = name_and_chart(&args(&["charts/my.chart-1.tgz", "-g"])).unwrap();
+        assert!(name.starts_with("my-"), "{name}");
+        assert_eq!(
+            name_and_chart(&args(&["a", "b", "c"])).unwrap_err(),
+            "expected at most two arguments, unexpected arguments: c"
+        );
+        let (name, _) =
+            name_and_chart(&args(&["./c", "--name-template", "x-{{ \"y\" | upper }}"])).unwrap();
+        assert_eq!(name, "x-Y");
+    }
+
+    #[test]
+    fn labels() {
+        let l = parse_labels(&["a=1,b=2".to_string(), "c=3".to_string()]).unwrap();
+        assert_eq!(l.len(), 3);
+        assert!(parse_labels(&["bad".to_string()]).is_err());
     }
 
     #[test]

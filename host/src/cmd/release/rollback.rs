@@ -33,8 +33,9 @@ pub struct RollbackArgs {
     #[arg(long = "cleanup-on-fail")]
     pub cleanup_on_fail: bool,
     /// Limit the maximum number of revisions saved per release. Use 0 for no limit
-    #[arg(long = "history-max", default_value_t = 10)]
-    pub history_max: usize,
+    /// (default: HELM_MAX_HISTORY, else 10)
+    #[arg(long = "history-max")]
+    pub history_max: Option<usize>,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -42,6 +43,7 @@ pub struct RollbackArgs {
 
 /// Runs the command.
 pub async fn run(a: RollbackArgs) -> Result<(), String> {
+    super::install::warn_deprecated_flags();
     let version = match &a.revision {
         Some(v) => v.parse::<i64>().map_err(|_| {
             format!("could not convert revision to a number: strconv.Atoi: parsing {v:?}: invalid syntax")
@@ -51,7 +53,8 @@ pub async fn run(a: RollbackArgs) -> Result<(), String> {
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
     let mut cfg = connect(&a.kube).await?;
-    cfg.storage.max_history = a.history_max;
+    let history_max = super::install::history_max(a.history_max);
+    cfg.storage.max_history = history_max;
     let opts = RollbackOptions {
         version,
         dry_run,
@@ -61,7 +64,7 @@ pub async fn run(a: RollbackArgs) -> Result<(), String> {
         no_hooks: a.no_hooks,
         wait,
         cleanup_on_fail: a.cleanup_on_fail,
-        history_max: a.history_max,
+        history_max,
     };
     rollback::run(&cfg, &a.release, &opts)
         .await

@@ -8,7 +8,7 @@ use clap::Args;
 use super::common::{KubeFlags, OutputFormat};
 use super::install::{
     InstallArgs, WaitFlags, connect, install_flow, load_local_chart, parse_dry_run, parse_labels,
-    print_release,
+    print_release, warn_deprecated_flags,
 };
 use crate::cmd::ValueOptions;
 
@@ -53,8 +53,9 @@ pub struct UpgradeArgs {
     #[arg(long = "reset-then-reuse-values")]
     pub reset_then_reuse_values: bool,
     /// Limit the maximum number of revisions saved per release. Use 0 for no limit
-    #[arg(long = "history-max", default_value_t = 10)]
-    pub history_max: usize,
+    /// (default: HELM_MAX_HISTORY, else 10)
+    #[arg(long = "history-max")]
+    pub history_max: Option<usize>,
     /// Allow deletion of new resources created in this upgrade when upgrade fails
     #[arg(long = "cleanup-on-fail")]
     pub cleanup_on_fail: bool,
@@ -79,6 +80,9 @@ pub struct UpgradeArgs {
     /// If set, upgrade will ignore the check for helm annotations and take ownership of the existing resources
     #[arg(long = "take-ownership")]
     pub take_ownership: bool,
+    /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
+    #[arg(long = "disable-openapi-validation")]
+    pub disable_openapi_validation: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -89,6 +93,7 @@ pub struct UpgradeArgs {
 
 /// Runs the command.
 pub async fn run(a: UpgradeArgs) -> Result<(), String> {
+    warn_deprecated_flags();
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
     if !matches!(a.server_side.as_str(), "auto" | "true" | "false") {
@@ -119,6 +124,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 no_hooks: a.no_hooks,
                 replace: uninstalled,
                 generate_name: false,
+                name_template: None,
                 description: a.description.clone(),
                 rollback_on_failure: a.rollback_on_failure,
                 skip_crds: a.skip_crds,
@@ -126,6 +132,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 labels: a.labels.clone(),
                 hide_notes: a.hide_notes,
                 take_ownership: a.take_ownership,
+                disable_openapi_validation: a.disable_openapi_validation,
                 dry_run: a.dry_run.clone(),
                 kube_version: None,
                 api_versions: Vec::new(),
@@ -138,7 +145,8 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
     let chart = load_local_chart(&a.chart)?;
     let vals = a.values.merge()?;
     let mut cfg = cfg;
-    cfg.storage.max_history = a.history_max;
+    let history_max = super::install::history_max(a.history_max);
+    cfg.storage.max_history = history_max;
     let opts = UpgradeOptions {
         dry_run,
         server_side: a.server_side.clone(),
@@ -154,8 +162,11 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         reset_then_reuse_values: a.reset_then_reuse_values,
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
-        history_max: a.history_max,
+        disable_openapi_validation: a.disable_openapi_validation,
+        history_max,
         labels: parse_labels(&a.labels)?,
+        chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
+        kube_options: Some(a.kube.options()),
     };
     let rel = upgrade::run(&cfg, &a.release, &chart, &vals, &opts, &SystemEnvironment)
         .await
