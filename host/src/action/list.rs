@@ -230,3 +230,84 @@ fn selector_matches(reqs: &[Requirement], r: &Release) -> bool {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capstan_core::release::Info;
+
+    fn rel(name: &str, ns: &str, version: i64, status: Status, at: &str) -> Release {
+        Release {
+            name: name.into(),
+            namespace: ns.into(),
+            version,
+            info: Some(Info {
+                status,
+                last_deployed: Some(at.into()),
+                ..Info::default()
+            }),
+            ..Release::default()
+        }
+    }
+
+    #[test]
+    fn latest_revision_per_namespace_and_name() {
+        let rels = vec![
+            rel("a", "x", 1, Status::Superseded, "2024-01-01T00:00:00Z"),
+            rel("a", "x", 2, Status::Deployed, "2024-01-02T00:00:00Z"),
+            rel("a", "y", 1, Status::Failed, "2024-01-01T00:00:00Z"),
+        ];
+        let got: Vec<(String, i64)> = latest(rels)
+            .into_iter()
+            .map(|r| (r.namespace, r.version))
+            .collect();
+        assert_eq!(got, [("x".to_string(), 2), ("y".to_string(), 1)]);
+    }
+
+    #[test]
+    fn states_default_to_all_known() {
+        let all = States::default();
+        assert!(all.admits(&Status::Uninstalled));
+        assert!(!all.admits(&Status::Unknown));
+        let pending = States {
+            pending: true,
+            ..States::default()
+        };
+        assert!(pending.admits(&Status::PendingRollback));
+        assert!(!pending.admits(&Status::Deployed));
+        let superseded = States {
+            superseded: true,
+            ..States::default()
+        };
+        assert!(superseded.superseded_only());
+    }
+
+    #[test]
+    fn selectors() {
+        let mut r = rel("web", "x", 3, Status::Deployed, "2024-01-01T00:00:00Z");
+        r.labels.insert("team".into(), "a".into());
+        let matches = |s: &str| selector_matches(&parse_selector(s).unwrap(), &r);
+        assert!(matches("team=a,status==deployed"));
+        assert!(matches("name in (web, api),version=3,owner"));
+        assert!(!matches("team!=a"));
+        assert!(matches("!missing"));
+        assert!(!matches("team notin (a)"));
+        assert!(matches(""));
+    }
+
+    #[test]
+    fn date_sort_ties_by_name() {
+        let mut rels = vec![
+            rel("b", "x", 1, Status::Deployed, "2024-01-01T00:00:00.9Z"),
+            rel("a", "x", 1, Status::Deployed, "2024-01-01T00:00:00.1Z"),
+            rel("c", "x", 1, Status::Deployed, "2023-01-01T00:00:00Z"),
+        ];
+        let opts = ListOptions {
+            by_date: true,
+            ..ListOptions::default()
+        };
+        sort(&mut rels, &opts);
+        let names: Vec<&str> = rels.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["c", "a", "b"]);
+    }
+}

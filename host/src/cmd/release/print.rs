@@ -567,3 +567,56 @@ mod tests {
         assert_eq!(format_time(None, ANSIC), "Mon Jan  1 00:00:00 0001");
     }
 }
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn tabwriter_minimum_width_and_padding() {
+        let lines = vec![
+            vec!["NAME".to_string(), "DATA".to_string(), "AGE".to_string()],
+            vec!["r1-kept".to_string(), "0".to_string(), "8s".to_string()],
+        ];
+        assert_eq!(
+            tabwriter(&lines, 6, 3),
+            "NAME      DATA   AGE\nr1-kept   0      8s\n"
+        );
+    }
+
+    #[test]
+    fn kubectl_table_headers_once_per_column_set() {
+        let t = |name: &str| {
+            serde_json::json!({
+                "columnDefinitions": [
+                    {"name": "Name", "priority": 0},
+                    {"name": "Data", "priority": 0},
+                    {"name": "Extra", "priority": 1}
+                ],
+                "rows": [{"cells": [name, 1, "hidden"]}]
+            })
+        };
+        let mut p = TablePrinter::default();
+        let mut out = String::new();
+        p.print(&t("a"), &mut out);
+        p.print(&t("bbbbbbbb"), &mut out);
+        assert_eq!(out, "NAME   DATA\na      1\nbbbbbbbb   1\n");
+    }
+
+    #[test]
+    fn list_json_keeps_field_order() {
+        let e = ListEntry {
+            name: "a<b".into(),
+            namespace: "n".into(),
+            revision: "1".into(),
+            updated: "-".into(),
+            status: "deployed".into(),
+            chart: "c-1".into(),
+            app_version: String::new(),
+        };
+        assert_eq!(
+            list(&[e], OutputFormat::Json, false),
+            "[{\"name\":\"a\\u003cb\",\"namespace\":\"n\",\"revision\":\"1\",\"updated\":\"-\",\"status\":\"deployed\",\"chart\":\"c-1\",\"app_version\":\"\"}]\n"
+        );
+    }
+}
