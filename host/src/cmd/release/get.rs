@@ -3,6 +3,7 @@
 use super::common::{KubeFlags, OutputFormat, driver_from_env};
 use super::print::{self, StatusOptions};
 use capstan_core::release::Release;
+use capstan_core::value::{Map, Value};
 use capstan_host::action::{self, Configuration};
 use clap::{Args, Subcommand};
 
@@ -103,10 +104,22 @@ async fn load(kube: &KubeFlags, name: &str, revision: i64) -> Result<Release, St
 pub async fn run(args: GetArgs) -> Result<(), String> {
     match args.what {
         GetCommand::All(a) => {
+            let cfg = Configuration::new(&a.kube.options(), &driver_from_env())
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut rel = action::get::release_content(&cfg, &a.name, a.revision)
+                .await
+                .map_err(|e| e.to_string())?;
             if !a.template.is_empty() {
-                return Err("--template is not supported yet".into());
+                // As for `get metadata`: the newest revision carries every object label.
+                if a.revision <= 0
+                    && let Ok(labels) = cfg.storage.object_labels(&rel.name, rel.version).await
+                {
+                    rel.labels = labels;
+                }
+                print!("{}", render_template(&a.template, &rel)?);
+                return Ok(());
             }
-            let rel = load(&a.kube, &a.name, a.revision).await?;
             let opts = StatusOptions {
                 debug: true,
                 show_metadata: true,
@@ -237,4 +250,123 @@ fn metadata_table(m: &serde_json::Value) -> String {
         s("deployedAt"),
         method
     )
+}
+
+/// The release as Go's template engine sees `*release.Release`: Go field names, times as
+/// `time.Time`, for `get all --template`.
+fn release_value(rel: &Release) -> Value {
+    use capstan_core::funcs::dates::TimeObject;
+    let json = |v: serde_json::Value| Value::from_json(&v);
+    let time = |t: &Option<String>| TimeObject::value(print::go_time(t.as_deref()));
+    let m = Map::new();
+    m.insert("Name", Value::String(rel.name.as_str().into()));
+    let info = rel.info.clone().unwrap_or_default();
+    let i = Map::new();
+    i.insert("FirstDeployed", time(&info.first_deployed));
+    i.insert("LastDeployed", time(&info.last_deployed));
+    i.insert("Deleted", time(&info.deleted));
+    i.insert(
+        "Description",
+        Value::String(info.description.as_str().into()),
+    );
+    i.insert("Status", Value::String(info.status.as_str().into()));
+    i.insert("Notes", Value::String(info.notes.as_str().into()));
+    m.insert("Info", Value::Map(i));
+    if let Some(chart) = &rel.chart {
+        let c = Map::new();
+        let meta = chart.metadata.clone().unwrap_or_default();
+        let md = Map::new();
+        md.insert("Name", Value::String(meta.name.as_str().into()));
+        md.insert("Version", Value::String(meta.version.as_str().into()));
+        md.insert(
+            "AppVersion",
+            Value::String(meta.app_version.as_str().into()),
+        );
+        md.insert(
+            "Description",
+            Value::String(meta.description.as_str().into()),
+        );
+        md.insert(
+            "APIVersion",
+            Value::String(meta.api_version.as_str().into()),
+        );
+        md.insert("Type", Value::String(meta.chart_type.as_str().into()));
+        md.insert(
+            "KubeVersion",
+            Value::String(meta.kube_version.as_str().into()),
+        );
+        md.insert(
+            "Annotations",
+            json(serde_json::to_value(&meta.annotations).unwrap_or_default()),
+        );
+        c.insert("Metadata", Value::Map(md));
+        c.insert(
+            "Values",
+            json(serde_json::Value::Object(
+                chart.values.clone().unwrap_or_default(),
+            )),
+        );
+        m.insert("Chart", Value::Map(c));
+    }
+    m.insert(
+        "Config",
+        json(serde_json::Value::Object(rel.config.clone())),
+    );
+    m.insert("Manifest", Value::String(rel.manifest.as_str().into()));
+    let hooks: Vec<Value> = rel
+        .hooks
+        .iter()
+        .map(|h| {
+            let hm = Map::new();
+            hm.insert("Name", Value::String(h.name.as_str().into()));
+            hm.insert("Kind", Value::String(h.kind.as_str().into()));
+            hm.insert("Path", Value::String(h.path.as_str().into()));
+            hm.insert("Manifest", Value::String(h.manifest.as_str().into()));
+            hm.insert(
+                "Events",
+                json(serde_json::to_value(&h.events).unwrap_or_default()),
+            );
+            hm.insert("Weight", Value::Int(h.weight));
+            Value::Map(hm)
+        })
+        .collect();
+    m.insert("Hooks", json(serde_json::Value::Array(Vec::new())));
+    if !hooks.is_empty() {
+        m.insert("Hooks", Value::list(hooks));
+    }
+    m.insert("Version", Value::Int(rel.version));
+    m.insert("Namespace", Value::String(rel.namespace.as_str().into()));
+    m.insert(
+        "Labels",
+        json(serde_json::to_value(&rel.labels).unwrap_or_default()),
+    );
+    m.insert(
+        "ApplyMethod",
+        Value::String(rel.apply_method.as_str().into()),
+    );
+    Value::Map(m)
+}
+
+/// `get all --template`: Go's text/template over `{Release: ...}`.
+fn render_template(template: &str, rel: &Release) -> Result<String, String> {
+    let data = Map::new();
+    data.insert("Release", release_value(rel));
+    let funcs = capstan_core::funcs::Registry::standard();
+    let env = capstan_host::sysenv::SystemEnvironment;
+    let engine = capstan_core::template::Engine {
+        funcs: &funcs,
+        env: &env,
+        lookup: None,
+        strict: false,
+        lint_mode: false,
+    };
+    let name = "get/templates/template";
+    let out = engine
+        .render(&[capstan_core::template::RenderTemplate {
+            name: name.to_string(),
+            source: template.into(),
+            data: Value::Map(data),
+        }])
+        .map_err(|e| e.to_string())?;
+    Ok(out.get(name).cloned().unwrap_or_default())
 }
