@@ -79,11 +79,16 @@ pub async fn run(cfg: &Configuration, opts: &ListOptions) -> Result<Vec<Release>
         _ => None,
     };
     let selector = parse_selector(opts.selector.as_deref().unwrap_or(""))?;
-    let all = cfg.storage.list_all().await?;
+    let all = cfg.storage.list_all_labeled().await?;
     let total = all.len();
+    // Helm matches the selector against every label of the storage object.
     let mut rels: Vec<Release> = all
         .into_iter()
-        .filter(|r| filter.as_ref().is_none_or(|f| f.is_match(&r.name)))
+        .filter(|(r, _)| filter.as_ref().is_none_or(|f| f.is_match(&r.name)))
+        .map(|(mut r, labels)| {
+            r.labels = labels;
+            r
+        })
         .collect();
     if !opts.states.superseded_only() {
         rels = latest(rels);
@@ -207,17 +212,9 @@ fn set_values(s: &str) -> Result<Vec<String>, Error> {
     Ok(inner.split(',').map(|v| v.trim().to_string()).collect())
 }
 
-/// Helm's list matches against every label of the storage object, its own included.
+/// Whether `r`'s labels (all of its storage object's) satisfy the selector.
 fn selector_matches(reqs: &[Requirement], r: &Release) -> bool {
-    let system = |k: &str| -> Option<String> {
-        match k {
-            "name" => Some(r.name.clone()),
-            "owner" => Some("helm".into()),
-            "status" => Some(r.status().to_string()),
-            "version" => Some(r.version.to_string()),
-            other => r.labels.get(other).cloned(),
-        }
-    };
+    let system = |k: &str| -> Option<String> { r.labels.get(k).cloned() };
     reqs.iter().all(|req| match req {
         Requirement::Equals(k, v) => system(k).as_deref() == Some(v.as_str()),
         Requirement::NotEquals(k, v) => system(k).as_deref() != Some(v.as_str()),
@@ -285,7 +282,15 @@ mod tests {
     #[test]
     fn selectors() {
         let mut r = rel("web", "x", 3, Status::Deployed, "2024-01-01T00:00:00Z");
-        r.labels.insert("team".into(), "a".into());
+        for (k, v) in [
+            ("team", "a"),
+            ("name", "web"),
+            ("owner", "helm"),
+            ("status", "deployed"),
+            ("version", "3"),
+        ] {
+            r.labels.insert(k.into(), v.into());
+        }
         let matches = |s: &str| selector_matches(&parse_selector(s).unwrap(), &r);
         assert!(matches("team=a,status==deployed"));
         assert!(matches("name in (web, api),version=3,owner"));

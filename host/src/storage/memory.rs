@@ -49,7 +49,7 @@ impl MemoryDriver {
             .ok_or(StorageError::NotFound)
     }
 
-    pub(super) fn query(&self, labels: Selector<'_>) -> Vec<Release> {
+    pub(super) fn query(&self, labels: Selector<'_>) -> Vec<(Release, BTreeMap<String, String>)> {
         let records = self.lock();
         let mut out = Vec::new();
         for (_, rels) in records
@@ -65,7 +65,7 @@ impl MemoryDriver {
                         other => rel.labels.get(other).map(String::as_str) == Some(*v),
                     });
                     if matches {
-                        out.push(rel.clone());
+                        out.push((rel.clone(), system_labels(rel)));
                     }
                 }
             }
@@ -112,4 +112,14 @@ impl MemoryDriver {
         }
         Err(StorageError::NotFound)
     }
+}
+
+/// The labels Helm's memory driver keeps beside a record.
+pub(super) fn system_labels(rel: &Release) -> BTreeMap<String, String> {
+    let mut labels = rel.labels.clone();
+    labels.insert("name".into(), rel.name.clone());
+    labels.insert("owner".into(), "helm".into());
+    labels.insert("status".into(), rel.status().to_string());
+    labels.insert("version".into(), rel.version.to_string());
+    labels
 }

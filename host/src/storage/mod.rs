@@ -120,15 +120,7 @@ impl Storage {
     ) -> Result<std::collections::BTreeMap<String, String>, StorageError> {
         match &self.backend {
             Backend::Objects(d) => d.labels(&storage_key(name, version)).await,
-            Backend::Memory(m) => {
-                let rel = m.get(name, version)?;
-                let mut labels = rel.labels.clone();
-                labels.insert("name".into(), rel.name.clone());
-                labels.insert("owner".into(), "helm".into());
-                labels.insert("status".into(), rel.status().to_string());
-                labels.insert("version".into(), rel.version.to_string());
-                Ok(labels)
-            }
+            Backend::Memory(m) => Ok(memory::system_labels(&m.get(name, version)?)),
             Backend::Unreachable => Err(unreachable_cluster()),
         }
     }
@@ -215,6 +207,26 @@ impl Storage {
     }
 
     async fn query(&self, labels: &[(&str, &str)]) -> Result<Vec<Release>, StorageError> {
+        Ok(self
+            .query_labeled(labels)
+            .await?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect())
+    }
+
+    /// Every revision in scope with its storage object's labels (Helm's own included),
+    /// as `helm list --selector` matches them.
+    pub async fn list_all_labeled(
+        &self,
+    ) -> Result<Vec<(Release, std::collections::BTreeMap<String, String>)>, StorageError> {
+        self.query_labeled(&[("owner", "helm")]).await
+    }
+
+    async fn query_labeled(
+        &self,
+        labels: &[(&str, &str)],
+    ) -> Result<Vec<(Release, std::collections::BTreeMap<String, String>)>, StorageError> {
         match &self.backend {
             Backend::Objects(d) => d.query(labels).await,
             Backend::Memory(m) => Ok(m.query(labels)),

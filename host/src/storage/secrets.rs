@@ -86,7 +86,12 @@ impl ObjectDriver {
 
     /// Every record matching the label selector; records that fail to decode are skipped,
     /// as Helm skips them.
-    pub(super) async fn query(&self, labels: Selector<'_>) -> Result<Vec<Release>, StorageError> {
+    /// Every record matching the label selector with its object's labels (Helm's own
+    /// included, as Helm's queries hand them back).
+    pub(super) async fn query(
+        &self,
+        labels: Selector<'_>,
+    ) -> Result<Vec<(Release, BTreeMap<String, String>)>, StorageError> {
         let selector = labels
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -110,7 +115,14 @@ impl ObjectDriver {
                 continue;
             };
             if let Ok(r) = decode_storage_object(&json) {
-                out.push(r);
+                let labels = item
+                    .metadata
+                    .labels
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect();
+                out.push((r, labels));
             }
         }
         Ok(out)

@@ -122,6 +122,14 @@ fn helm_release_read_by_capstan() {
         vec!["get", "metadata", "r1", "-o", "json"],
         vec!["get", "metadata", "r1", "--revision", "1", "-o", "yaml"],
         vec!["get", "all", "r1"],
+        vec![
+            "get",
+            "all",
+            "r1",
+            "--template",
+            "{{.Release.Name}} {{.Release.Version}} {{.Release.Info.Status}} {{.Release.Info.LastDeployed}} {{.Release.Chart.Metadata.Version}} {{.Release.Config}} {{.Release.Labels}} {{range .Release.Hooks}}{{.Name}}{{.Events}}{{end}}",
+        ],
+        vec!["list", "-l", "modifiedAt,status!=failed,name in (r1, r2)"],
     ] {
         let mut full = args.clone();
         full.extend(["-n", &ns]);
