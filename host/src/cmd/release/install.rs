@@ -91,6 +91,15 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(total))
 }
 
+/// Go's `strconv.ParseBool`.
+pub fn parse_go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 /// Helm's `--dry-run` values.
 pub fn parse_dry_run(v: Option<&str>) -> Result<DryRun, String> {
     let warn = |m: &str| capstan_host::action::hooks::log("WARN", m, &[]);
@@ -322,9 +331,16 @@ pub fn load_local_chart(chart_ref: &str) -> Result<capstan_core::chart::Chart, S
 /// Runs the command.
 pub async fn run(a: InstallArgs) -> Result<(), String> {
     warn_deprecated_flags();
+    let server_side = parse_go_bool(&a.server_side).ok_or_else(|| {
+        format!(
+            "invalid argument {:?} for \"--server-side\" flag: strconv.ParseBool: parsing {:?}: invalid syntax",
+            a.server_side, a.server_side
+        )
+    })?;
+    let server_side = if server_side { "true" } else { "false" };
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
-    let out = install_flow(&a, dry_run, wait, &a.server_side)
+    let out = install_flow(&a, dry_run, wait, server_side)
         .await
         .map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
     print_release(&out, a.output, a.hide_notes)

@@ -96,12 +96,6 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
     warn_deprecated_flags();
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
-    if !matches!(a.server_side.as_str(), "auto" | "true" | "false") {
-        return Err(format!(
-            "invalid/unknown release server-side apply method: {}",
-            a.server_side
-        ));
-    }
     let cfg = connect(&a.kube).await?;
     if a.install {
         let hist = cfg.storage.history(&a.release).await.unwrap_or_default();
