@@ -73,9 +73,9 @@ pub struct ListOptions {
 /// The releases to show, in order.
 pub async fn run(cfg: &Configuration, opts: &ListOptions) -> Result<Vec<Release>, Error> {
     let filter = match &opts.filter {
-        Some(f) if !f.is_empty() => Some(
-            regex::Regex::new(f).map_err(|e| Error::Other(format!("error parsing regexp: {e}")))?,
-        ),
+        Some(f) if !f.is_empty() => {
+            Some(capstan_core::funcs::regex::compile_go(f).map_err(Error::Other)?)
+        }
         _ => None,
     };
     let selector = parse_selector(opts.selector.as_deref().unwrap_or(""))?;

@@ -69,6 +69,22 @@ async fn create_one(
     }
 }
 
+/// Runs of consecutive resources of one kind: Helm works on each run concurrently and on
+/// the runs in order (so install order between kinds holds).
+fn kind_batches(list: &[Resource]) -> Vec<&[Resource]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=list.len() {
+        if i == list.len() || list[i].api.kind != list[start].api.kind {
+            if start < i {
+                out.push(&list[start..i]);
+            }
+            start = i;
+        }
+    }
+    out
+}
+
 /// Errors joined with newlines (Go's `errors.Join`).
 fn join(errors: Vec<KubeError>, sep: &str) -> Option<KubeError> {
     if errors.len() <= 1 {
@@ -98,9 +114,18 @@ pub(crate) async fn create(
         return Err(KubeError::Other("no objects visited".into()));
     }
     let mut errors = Vec::new();
-    for r in &list.0 {
-        if let Err(e) = create_one(client, r, opts).await {
-            errors.push(e);
+    if opts.server_side {
+        for batch in kind_batches(&list.0) {
+            let results =
+                futures::future::join_all(batch.iter().map(|r| create_one(client, r, opts))).await;
+            errors.extend(results.into_iter().filter_map(Result::err));
+        }
+    } else {
+        // Helm serialises client-side creates.
+        for r in &list.0 {
+            if let Err(e) = create_one(client, r, opts).await {
+                errors.push(e);
+            }
         }
     }
     match join(errors, "\n") {
@@ -110,14 +135,6 @@ pub(crate) async fn create(
             ..Default::default()
         }),
     }
-}
-
-/// Helm's `isMatchingInfo`: same name, namespace, kind and group (any version).
-pub(crate) fn same_object(a: &Resource, b: &Resource) -> bool {
-    a.name == b.name
-        && a.namespace == b.namespace
-        && a.api.kind == b.api.kind
-        && a.api.group == b.api.group
 }
 
 fn validate_update(opts: &ApplyOptions) -> Result<(), KubeError> {
@@ -255,7 +272,7 @@ pub(crate) async fn update(
         let original = originals
             .0
             .iter()
-            .find(|o| same_object(o, target))
+            .find(|o| o.same_object(target))
             .map(|o| &o.object)
             .unwrap_or(&live);
         if let Err(e) = update_one(client, original, &live, target, opts).await {
@@ -268,11 +285,7 @@ pub(crate) async fn update(
     }
 
     let mut errors = Vec::new();
-    for old in originals
-        .0
-        .iter()
-        .filter(|o| !targets.0.iter().any(|t| same_object(o, t)))
-    {
+    for old in originals.0.iter().filter(|o| !targets.contains(o)) {
         let live = match rest::get(client, old).await {
             Ok(Some(l)) => l,
             _ => continue,
@@ -319,11 +332,19 @@ pub(crate) async fn delete(
         ));
         return (res, errors);
     }
-    for r in &list.0 {
-        match rest::delete(client, r, propagation, false).await {
-            Ok(()) => res.deleted.push(r.key()),
-            Err(e) if e.is_not_found() => res.deleted.push(r.key()),
-            Err(e) => errors.push(e),
+    for batch in kind_batches(&list.0) {
+        let results = futures::future::join_all(
+            batch
+                .iter()
+                .map(|r| rest::delete(client, r, propagation, false)),
+        )
+        .await;
+        for (r, result) in batch.iter().zip(results) {
+            match result {
+                Ok(()) => res.deleted.push(r.key()),
+                Err(e) if e.is_not_found() => res.deleted.push(r.key()),
+                Err(e) => errors.push(e),
+            }
         }
     }
     (res, errors)

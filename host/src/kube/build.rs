@@ -76,6 +76,68 @@ fn flatten(obj: Value, out: &mut Vec<Result<Value, String>>, depth: usize) {
     }
 }
 
+/// encoding/json's name for a JSON value's type in `cannot unmarshal X` errors.
+fn go_json_kind(v: &Value) -> String {
+    match v {
+        Value::Bool(_) => "bool".into(),
+        Value::Number(_) => "number".into(),
+        Value::String(_) => "string".into(),
+        Value::Array(_) => "array".into(),
+        _ => "object".into(),
+    }
+}
+
+/// Kubernetes decodes `metadata` into its typed ObjectMeta; the first field of the wrong
+/// type (in document order) fails the document with encoding/json's message.
+fn check_object_meta(obj: &Value) -> Result<(), String> {
+    let Some(meta) = obj.get("metadata").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    let fail = |field: &str, v: &Value, go_type: &str| {
+        let kind = match v {
+            Value::Number(n) if go_type == "int64" => format!("number {n}"),
+            _ => go_json_kind(v),
+        };
+        Err(format!(
+            "unable to decode \"\": json: cannot unmarshal {kind} into Go struct field ObjectMeta.metadata.{field} of type {go_type}"
+        ))
+    };
+    for (key, v) in meta {
+        if v.is_null() {
+            continue;
+        }
+        match key.as_str() {
+            "name" | "generateName" | "namespace" | "selfLink" | "resourceVersion"
+                if !v.is_string() =>
+            {
+                return fail(key, v, "string");
+            }
+            "uid" if !v.is_string() => return fail(key, v, "types.UID"),
+            "generation" | "deletionGracePeriodSeconds" if !v.is_i64() => {
+                return fail(key, v, "int64");
+            }
+            "labels" | "annotations" => match v {
+                Value::Object(m) => {
+                    if let Some(bad) = m.values().find(|x| !x.is_string() && !x.is_null()) {
+                        return fail(key, bad, "string");
+                    }
+                }
+                other => return fail(key, other, "map[string]string"),
+            },
+            "finalizers" => match v {
+                Value::Array(items) => {
+                    if let Some(bad) = items.iter().find(|x| !x.is_string() && !x.is_null()) {
+                        return fail(key, bad, "string");
+                    }
+                }
+                other => return fail(key, other, "[]string"),
+            },
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn str_at<'a>(v: &'a Value, ptr: &str) -> &'a str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
 }
@@ -100,6 +162,7 @@ async fn map_object(
             serde_json::to_string(&obj).unwrap_or_default()
         )));
     }
+    check_object_meta(&obj).map_err(KubeError::Other)?;
     let name = str_at(&obj, "/metadata/name").to_string();
     let written_ns = str_at(&obj, "/metadata/namespace").to_string();
     let Some(mapping) = discovery.map(&api_version, &kind).await? else {
@@ -187,6 +250,31 @@ mod tests {
             .pointer("/spec/ports/0/port")
             .unwrap();
         assert_eq!(port, &serde_json::json!(80));
+    }
+
+    #[test]
+    fn object_meta_types_are_checked() {
+        let check = |yaml: &str| {
+            let doc = decode_documents(yaml).remove(0).unwrap();
+            check_object_meta(&doc)
+        };
+        assert_eq!(
+            check("metadata:\n  name: c\n  labels: {a: 1}\n").unwrap_err(),
+            "unable to decode \"\": json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string"
+        );
+        assert_eq!(
+            check("metadata:\n  name: y\n").unwrap_err(),
+            "unable to decode \"\": json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.name of type string"
+        );
+        assert_eq!(
+            check("metadata:\n  generation: \"x\"\n").unwrap_err(),
+            "unable to decode \"\": json: cannot unmarshal string into Go struct field ObjectMeta.metadata.generation of type int64"
+        );
+        assert_eq!(
+            check("metadata:\n  finalizers: x\n").unwrap_err(),
+            "unable to decode \"\": json: cannot unmarshal string into Go struct field ObjectMeta.metadata.finalizers of type []string"
+        );
+        assert!(check("metadata:\n  name: c\n  labels: null\n  uid: \"5\"\n").is_ok());
     }
 
     #[test]

@@ -75,11 +75,78 @@ fn read_merged(files: &[PathBuf]) -> Result<Kubeconfig, KubeError> {
 }
 
 fn load_error(file: &Path, e: &kube::config::KubeconfigError) -> String {
-    format!("error loading config file \"{}\": {e}", file.display())
+    // Syntax errors read like go-yaml's, which core's YAML reader reproduces.
+    let detail = match e {
+        kube::config::KubeconfigError::Parse(_) => std::fs::read_to_string(file)
+            .ok()
+            .and_then(|text| capstan_core::yaml::parse(&text).err())
+            .map(|err| {
+                let msg = err.to_string();
+                msg.strip_prefix("error converting YAML to JSON: ")
+                    .map(str::to_string)
+                    .unwrap_or(msg)
+            })
+            .unwrap_or_else(|| e.to_string()),
+        _ => e.to_string(),
+    };
+    format!("error loading config file \"{}\": {detail}", file.display())
 }
 
-/// Resolves the client configuration from kubeconfig files and flags.
+/// Go's `strconv.ParseBool`.
+fn go_parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Helm's environment settings (`HELM_NAMESPACE`, `HELM_KUBECONTEXT`, `HELM_KUBETOKEN`,
+/// ...) fill in what the flags left unset; flags win.
+pub(crate) fn with_env(opts: &KubeOptions, env: impl Fn(&str) -> Option<String>) -> KubeOptions {
+    let get = |name: &str| env(name).filter(|v| !v.is_empty());
+    let mut o = opts.clone();
+    if o.context.as_deref().is_none_or(str::is_empty) {
+        o.context = get("HELM_KUBECONTEXT");
+    }
+    if o.namespace.as_deref().is_none_or(str::is_empty) {
+        o.namespace = get("HELM_NAMESPACE");
+    }
+    if o.api_server.as_deref().is_none_or(str::is_empty) {
+        o.api_server = get("HELM_KUBEAPISERVER");
+    }
+    if o.token.as_deref().is_none_or(str::is_empty) {
+        o.token = get("HELM_KUBETOKEN");
+    }
+    if o.as_user.as_deref().is_none_or(str::is_empty) {
+        o.as_user = get("HELM_KUBEASUSER");
+    }
+    if o.as_groups.is_empty()
+        && let Some(v) = get("HELM_KUBEASGROUPS")
+    {
+        let trimmed = v.trim_matches(|c| c == ',' || c == ' ');
+        if !trimmed.is_empty() {
+            o.as_groups = trimmed.split(',').map(str::to_string).collect();
+        }
+    }
+    if o.ca_file.is_none() {
+        o.ca_file = get("HELM_KUBECAFILE").map(PathBuf::from);
+    }
+    if !o.insecure_skip_tls_verify {
+        o.insecure_skip_tls_verify = get("HELM_KUBEINSECURE_SKIP_TLS_VERIFY")
+            .and_then(|v| go_parse_bool(&v))
+            .unwrap_or(false);
+    }
+    if o.tls_server_name.as_deref().is_none_or(str::is_empty) {
+        o.tls_server_name = get("HELM_KUBETLS_SERVER_NAME");
+    }
+    o
+}
+
+/// Resolves the client configuration from kubeconfig files, flags and Helm's environment
+/// variables.
 pub(crate) async fn load(opts: &KubeOptions) -> Result<Loaded, KubeError> {
+    let opts = &with_env(opts, |name| std::env::var(name).ok());
     let files = kubeconfig_files(opts)?;
     let kubeconfig = read_merged(&files)?;
 
@@ -269,6 +336,56 @@ mod tests {
         assert_eq!(
             loaded.config.cluster_url.to_string(),
             "https://10.0.0.1:443/"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn helm_environment_fills_unset_flags() {
+        let env = |name: &str| {
+            Some(
+                match name {
+                    "HELM_NAMESPACE" => "from-env",
+                    "HELM_KUBECONTEXT" => "ctx",
+                    "HELM_KUBEASGROUPS" => " a,b, ",
+                    "HELM_KUBEINSECURE_SKIP_TLS_VERIFY" => "maybe",
+                    "HELM_KUBETOKEN" => "tok",
+                    _ => return None,
+                }
+                .to_string(),
+            )
+        };
+        let o = with_env(
+            &KubeOptions {
+                namespace: Some("flag".into()),
+                ..Default::default()
+            },
+            env,
+        );
+        assert_eq!(o.namespace.as_deref(), Some("flag"));
+        assert_eq!(o.context.as_deref(), Some("ctx"));
+        assert_eq!(o.as_groups, ["a", "b"]);
+        assert!(!o.insecure_skip_tls_verify);
+        assert_eq!(o.token.as_deref(), Some("tok"));
+    }
+
+    #[tokio::test]
+    async fn syntax_errors_read_like_go_yaml() {
+        let dir = std::env::temp_dir().join(format!("capstan-kcfg-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.yaml");
+        std::fs::write(&bad, "garbage: [\n").unwrap();
+        let opts = KubeOptions {
+            kubeconfig: Some(bad.clone()),
+            ..Default::default()
+        };
+        let err = load(&opts).await.err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "kubernetes cluster unreachable: error loading config file \"{}\": yaml: line 1: did not find expected node content",
+                bad.display()
+            )
         );
         let _ = std::fs::remove_dir_all(&dir);
     }

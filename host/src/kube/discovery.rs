@@ -92,6 +92,11 @@ impl Discovery {
         Ok(find(&list, api_version, kind))
     }
 
+    /// Forgets every cached group/version (Helm invalidates discovery after installing CRDs).
+    pub async fn invalidate(&self) {
+        self.lists.lock().await.clear();
+    }
+
     /// The server's OpenAPI v2 schemas (cached for the process).
     pub async fn schemas(&self) -> Result<Arc<Schemas>, KubeError> {
         self.openapi
@@ -126,7 +131,9 @@ impl Discovery {
                 gvs.push(v.group_version.clone());
             }
         }
-        let lists = futures::future::join_all(gvs.iter().map(|gv| self.resources(gv))).await;
+        // Always fresh: capabilities are read once per action, often right after CRDs were
+        // installed.
+        let lists = futures::future::join_all(gvs.iter().map(|gv| self.fetch(gv))).await;
         let mut out = std::collections::BTreeSet::new();
         for (gv, list) in gvs.iter().zip(lists) {
             out.insert(gv.clone());

@@ -4,12 +4,19 @@
 //!
 //! Everything the chart applies is handled as dynamic JSON objects: the API server may be
 //! any version (tests use v1.20), so no compiled-in schema decides what exists.
+//!
+//! Files: `config` (kubeconfig, flags, `HELM_*` environment), `discovery` (REST mapping,
+//! `.Capabilities.APIVersions`), `build` (manifest → resources) and `validate` (kubectl's
+//! OpenAPI checks), `rest` (raw requests), `apply` (create / update / delete) and `managed`
+//! (CSA → SSA field ownership), `status` + `wait` (kstatus waits, Helm 4's default) and
+//! `legacy` (`--wait=legacy`), `error` (client-go's wording).
 
 mod apply;
 mod build;
 mod config;
 mod discovery;
 mod error;
+mod legacy;
 mod managed;
 mod resource;
 mod rest;
@@ -158,7 +165,9 @@ pub struct WaitOptions {
     pub progress: Progress,
 }
 
-/// A connected cluster client with its default namespace and discovery cache.
+/// A connected cluster client with its default namespace and discovery cache. Cheap to
+/// clone (clones share the connection pool and the cache).
+#[derive(Clone)]
 pub struct Kube {
     client: kube::Client,
     namespace: String,
@@ -230,6 +239,13 @@ impl Kube {
             .map_err(|e| error::wrap(e, "could not get apiVersions from Kubernetes: "))
     }
 
+    /// Forgets cached discovery (REST mappings), as Helm does after installing CRDs. Kinds
+    /// missing from the cache are re-read on their own, so this is only needed when a
+    /// group/version already seen gains kinds.
+    pub async fn invalidate_discovery(&self) {
+        self.discovery.invalidate().await;
+    }
+
     /// Parses a manifest stream into mapped resources; namespaced kinds without a namespace
     /// get the client's namespace. Unknown kinds fail with Helm's "no matches for kind" text.
     pub async fn build(&self, manifest: &str) -> Result<ResourceList, KubeError> {
@@ -265,26 +281,33 @@ impl Kube {
         minor.is_some_and(|m| m < 27)
     }
 
-    /// Creates the namespace unless it exists (`--create-namespace`), labelled `name=<ns>`
-    /// as Helm creates it.
+    /// `--create-namespace` as Helm 4 does it by default: the Namespace (labelled
+    /// `name=<ns>`) is server-side applied, so an existing one just gains the label.
     pub async fn ensure_namespace(&self, name: &str) -> Result<(), KubeError> {
+        self.ensure_namespace_with(name, true).await
+    }
+
+    /// `--create-namespace` with the install's apply mode: server-side apply, or a plain
+    /// create where AlreadyExists is fine (`--server-side=false`).
+    pub async fn ensure_namespace_with(
+        &self,
+        name: &str,
+        server_side: bool,
+    ) -> Result<(), KubeError> {
+        let quoted = serde_json::Value::String(name.to_string());
         let manifest = format!(
-            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {}\n  labels:\n    name: {}\n",
-            serde_json::Value::String(name.to_string()),
-            serde_json::Value::String(name.to_string())
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {quoted}\n  labels:\n    name: {quoted}\n"
         );
         let list = self.build(&manifest).await?;
-        for r in &list.0 {
-            if rest::get(&self.client, r).await?.is_some() {
-                continue;
-            }
-            match rest::create(&self.client, r, false, FIELD_MANAGER).await {
-                Ok(_) => {}
-                Err(e) if e.is_already_exists() => {}
-                Err(e) => return Err(e),
-            }
+        let opts = ApplyOptions {
+            server_side,
+            ..Default::default()
+        };
+        match apply::create(&self.client, &list, &opts).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_already_exists() => Ok(()),
+            Err(e) => Err(e),
         }
-        Ok(())
     }
 
     /// The live object, or `None` when it does not exist.
@@ -348,6 +371,35 @@ impl Kube {
         opts: &WaitOptions,
     ) -> Result<(), KubeError> {
         wait::wait_deleted(&self.client, list, opts).await
+    }
+
+    /// `--wait=legacy`: Helm 3's ready checker (Deployments via their new ReplicaSet,
+    /// Services with load balancer ingress, ...); times out with `context deadline
+    /// exceeded`.
+    pub async fn wait_legacy(
+        &self,
+        list: &ResourceList,
+        opts: &WaitOptions,
+    ) -> Result<(), KubeError> {
+        legacy::wait(&self.client, list, opts).await
+    }
+
+    /// `--wait=legacy` for deletions.
+    pub async fn wait_for_delete_legacy(
+        &self,
+        list: &ResourceList,
+        opts: &WaitOptions,
+    ) -> Result<(), KubeError> {
+        legacy::wait_for_delete(&self.client, list, opts.timeout).await
+    }
+
+    /// `--wait=legacy` for hooks: `job NAME failed: REASON`, `pod NAME failed`.
+    pub async fn watch_until_ready_legacy(
+        &self,
+        list: &ResourceList,
+        timeout: Duration,
+    ) -> Result<(), KubeError> {
+        legacy::watch_until_ready(&self.client, list, timeout).await
     }
 
     /// Hooks: Jobs until complete (failed → error), Pods until Succeeded (Failed → error),

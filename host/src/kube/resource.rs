@@ -50,3 +50,73 @@ impl std::fmt::Display for ResourceRef {
 /// Resources in manifest (install) order.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceList(pub Vec<Resource>);
+
+impl Resource {
+    /// Helm's `isMatchingInfo`: the same object whatever the API version it is written in
+    /// (name, namespace, group and kind).
+    pub fn same_object(&self, other: &Resource) -> bool {
+        self.name == other.name
+            && self.namespace == other.namespace
+            && self.api.kind == other.api.kind
+            && self.api.group == other.api.group
+    }
+}
+
+impl ResourceList {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Resource> {
+        self.0.iter()
+    }
+
+    /// The entry for the same object as `r` ([`Resource::same_object`]).
+    pub fn get(&self, r: &Resource) -> Option<&Resource> {
+        self.0.iter().find(|x| x.same_object(r))
+    }
+
+    /// Whether the list holds the same object as `r`.
+    pub fn contains(&self, r: &Resource) -> bool {
+        self.get(r).is_some()
+    }
+
+    /// The resources of `self` that `other` does not hold (Helm's `Difference`).
+    pub fn difference(&self, other: &ResourceList) -> ResourceList {
+        ResourceList(
+            self.0
+                .iter()
+                .filter(|r| !other.contains(r))
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// The resources of `self` that `other` also holds (Helm's `Intersect`).
+    pub fn intersect(&self, other: &ResourceList) -> ResourceList {
+        ResourceList(
+            self.0
+                .iter()
+                .filter(|r| other.contains(r))
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// The resources matching `keep`.
+    pub fn filter(&self, keep: impl Fn(&Resource) -> bool) -> ResourceList {
+        ResourceList(self.0.iter().filter(|r| keep(r)).cloned().collect())
+    }
+}
+
+impl<'a> IntoIterator for &'a ResourceList {
+    type Item = &'a Resource;
+    type IntoIter = std::slice::Iter<'a, Resource>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}

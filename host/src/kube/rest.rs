@@ -32,6 +32,14 @@ fn build_error(e: kube::core::request::Error) -> KubeError {
     KubeError::Other(format!("building request: {e}"))
 }
 
+/// client-go refuses requests on an unnamed object before sending them.
+fn require_name(r: &Resource) -> Result<(), KubeError> {
+    if r.name.is_empty() {
+        return Err(KubeError::Other("resource name may not be empty".into()));
+    }
+    Ok(())
+}
+
 /// Sends a request and decodes the JSON answer.
 pub(crate) async fn send(
     client: &kube::Client,
@@ -47,6 +55,7 @@ pub(crate) async fn send(
 
 /// The live object, or `None` on 404.
 pub(crate) async fn get(client: &kube::Client, r: &Resource) -> Result<Option<Value>, KubeError> {
+    require_name(r)?;
     let req = request_for(r)
         .get(&r.name, &GetParams::default())
         .map_err(build_error)?;
@@ -82,6 +91,7 @@ pub(crate) async fn replace(
     dry_run: bool,
     field_manager: &str,
 ) -> Result<Value, KubeError> {
+    require_name(r)?;
     let mut obj = r.object.clone();
     let rv = live
         .pointer("/metadata/resourceVersion")
@@ -111,6 +121,7 @@ pub(crate) async fn patch(
     patch: &Patch<Value>,
     params: &PatchParams,
 ) -> Result<Value, KubeError> {
+    require_name(r)?;
     let req = request_for(r)
         .patch(&r.name, params, patch)
         .map_err(build_error)?;
@@ -124,6 +135,7 @@ pub(crate) async fn delete(
     propagation: Propagation,
     dry_run: bool,
 ) -> Result<(), KubeError> {
+    require_name(r)?;
     let dp = DeleteParams {
         dry_run,
         propagation_policy: Some(match propagation {

@@ -73,19 +73,21 @@ async fn observe(
         .collect()
 }
 
-/// Progress output on stderr.
-struct Reporter {
+/// Progress output (stderr in use, a buffer in tests).
+struct Reporter<W: Write> {
     mode: Progress,
     drawn_lines: usize,
     last: Vec<Option<Readiness>>,
+    out: W,
 }
 
-impl Reporter {
-    fn new(mode: Progress, n: usize) -> Reporter {
+impl<W: Write> Reporter<W> {
+    fn new(mode: Progress, n: usize, out: W) -> Reporter<W> {
         Reporter {
             mode,
             drawn_lines: 0,
             last: vec![None; n],
+            out,
         }
     }
 
@@ -93,7 +95,7 @@ impl Reporter {
         match self.mode {
             Progress::Quiet => {}
             Progress::Lines => {
-                let mut err = std::io::stderr().lock();
+                let err = &mut self.out;
                 for (i, (r, s)) in list.iter().zip(states).enumerate() {
                     if self.last[i].as_ref() != Some(s) {
                         let _ = writeln!(
@@ -112,7 +114,7 @@ impl Reporter {
                 }
             }
             Progress::Terminal => {
-                let mut err = std::io::stderr().lock();
+                let err = &mut self.out;
                 if self.drawn_lines > 0 {
                     let _ = write!(err, "\x1b[{}A\x1b[J", self.drawn_lines);
                 }
@@ -143,7 +145,7 @@ impl Reporter {
 
     fn finish(&mut self) {
         if self.mode == Progress::Terminal && self.drawn_lines > 0 {
-            let _ = write!(std::io::stderr().lock(), "\x1b[{}A\x1b[J", self.drawn_lines);
+            let _ = write!(self.out, "\x1b[{}A\x1b[J", self.drawn_lines);
             self.drawn_lines = 0;
         }
     }
@@ -170,7 +172,7 @@ async fn poll(
     } else {
         "waiting for"
     };
-    let mut reporter = Reporter::new(progress, list.len());
+    let mut reporter = Reporter::new(progress, list.len(), std::io::stderr());
     loop {
         let states = observe(client, &list, judge_fn).await;
         let settled = states.iter().all(|s| {
@@ -283,4 +285,70 @@ pub(crate) async fn watch_until_ready(
         &|o| judge(Rules::Hook, o),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res(kind: &str, name: &str) -> Resource {
+        Resource {
+            object: Value::Null,
+            api: kube::discovery::ApiResource {
+                group: "apps".into(),
+                version: "v1".into(),
+                api_version: "apps/v1".into(),
+                kind: kind.into(),
+                plural: "x".into(),
+            },
+            namespaced: true,
+            name: name.into(),
+            namespace: Some("ns".into()),
+        }
+    }
+
+    fn st(status: Status, message: &str) -> Readiness {
+        Readiness {
+            status,
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn lines_report_changes_only() {
+        let (a, b) = (res("Deployment", "a"), res("StatefulSet", "b"));
+        let list = [&a, &b];
+        let mut rep = Reporter::new(Progress::Lines, 2, Vec::new());
+        let s1 = [
+            st(Status::InProgress, "Ready: 0/1"),
+            st(Status::Current, ""),
+        ];
+        rep.report(&list, &s1, Status::Current, "waiting for");
+        rep.report(&list, &s1, Status::Current, "waiting for");
+        let s2 = [st(Status::Current, "ok"), st(Status::Current, "")];
+        rep.report(&list, &s2, Status::Current, "waiting for");
+        assert_eq!(
+            String::from_utf8(rep.out).unwrap(),
+            "waiting for Deployment/ns/a: InProgress (Ready: 0/1)\nwaiting for StatefulSet/ns/b: Current\nwaiting for Deployment/ns/a: Current (ok)\n"
+        );
+    }
+
+    #[test]
+    fn terminal_redraws_pending_block() {
+        let (a, b) = (res("Deployment", "a"), res("StatefulSet", "b"));
+        let list = [&a, &b];
+        let mut rep = Reporter::new(Progress::Terminal, 2, Vec::new());
+        let s1 = [
+            st(Status::InProgress, "Ready: 0/1"),
+            st(Status::Current, ""),
+        ];
+        rep.report(&list, &s1, Status::Current, "waiting for");
+        assert_eq!(rep.drawn_lines, 2);
+        rep.report(&list, &s1, Status::Current, "waiting for");
+        rep.finish();
+        let out = String::from_utf8(rep.out).unwrap();
+        assert!(out.starts_with("waiting for 1 of 2 resources:\n  Deployment/ns/a"));
+        assert!(out.contains("\x1b[2A\x1b[J"));
+        assert!(out.ends_with("\x1b[2A\x1b[J"));
+    }
 }

@@ -307,3 +307,101 @@ impl Cluster {
         .expect("connect to the test cluster")
     }
 }
+
+/// A status that kstatus (and so `--wait`) judges ready for the object as it is now:
+/// Deployments, StatefulSets, DaemonSets and ReplicaSets fully rolled out, Jobs complete,
+/// Pods running and ready (`Succeeded` for hook Pods: use [`Cluster::set_status`]), PVCs
+/// bound, anything else `Ready=True`.
+pub fn ready_status(obj: &Value) -> Value {
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let generation = obj
+        .pointer("/metadata/generation")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    let replicas = obj
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    let now = "2024-01-01T00:00:00Z";
+    match kind {
+        "Deployment" => serde_json::json!({
+            "observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
+            "readyReplicas": replicas, "availableReplicas": replicas,
+            "conditions": [
+                {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable",
+                 "lastUpdateTime": now, "lastTransitionTime": now},
+                {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable",
+                 "lastUpdateTime": now, "lastTransitionTime": now}]}),
+        "StatefulSet" => serde_json::json!({
+            "observedGeneration": generation, "replicas": replicas, "readyReplicas": replicas,
+            "currentReplicas": replicas, "updatedReplicas": replicas,
+            "currentRevision": "r1", "updateRevision": "r1"}),
+        "ReplicaSet" => serde_json::json!({
+            "observedGeneration": generation, "replicas": replicas, "readyReplicas": replicas,
+            "availableReplicas": replicas, "fullyLabeledReplicas": replicas}),
+        "DaemonSet" => serde_json::json!({
+            "observedGeneration": generation, "desiredNumberScheduled": 1,
+            "currentNumberScheduled": 1, "updatedNumberScheduled": 1, "numberAvailable": 1,
+            "numberReady": 1, "numberMisscheduled": 0}),
+        "Job" => serde_json::json!({
+            "startTime": now, "completionTime": now, "succeeded": 1,
+            "conditions": [{"type": "Complete", "status": "True",
+                            "lastProbeTime": now, "lastTransitionTime": now}]}),
+        "Pod" => serde_json::json!({
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": now}]}),
+        "PersistentVolumeClaim" => serde_json::json!({"phase": "Bound"}),
+        _ => serde_json::json!({
+            "observedGeneration": generation,
+            "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": now}]}),
+    }
+}
+
+/// The status of a Job that failed for good (`BackoffLimitExceeded`).
+pub fn failed_job_status() -> Value {
+    let now = "2024-01-01T00:00:00Z";
+    serde_json::json!({
+        "startTime": now, "failed": 1,
+        "conditions": [{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
+                        "message": "Job has reached the specified backoff limit",
+                        "lastProbeTime": now, "lastTransitionTime": now}]})
+}
+
+impl Cluster {
+    /// Writes [`ready_status`] for the live object (`kind` as kubectl names it:
+    /// `deployment`, `job`, `widgets.example.com`...).
+    pub fn mark_ready(&self, kind: &str, ns: &str, name: &str) {
+        let obj = self
+            .get_json(kind, ns, name)
+            .unwrap_or_else(|| panic!("{kind} {ns}/{name} does not exist"));
+        self.set_status(kind, ns, name, ready_status(&obj));
+    }
+
+    /// Runs `then` on a background thread as soon as the object exists (polling every
+    /// 200 ms, giving up after `timeout`) — a stand-in controller for objects an action
+    /// creates and then waits on, such as hook Jobs.
+    pub fn when_exists(
+        &self,
+        kind: &str,
+        ns: &str,
+        name: &str,
+        timeout: std::time::Duration,
+        then: impl FnOnce(&Cluster) + Send + 'static,
+    ) -> std::thread::JoinHandle<bool> {
+        let cluster = Cluster {
+            kubeconfig: self.kubeconfig.clone(),
+        };
+        let (kind, ns, name) = (kind.to_string(), ns.to_string(), name.to_string());
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + timeout;
+            while std::time::Instant::now() < deadline {
+                if cluster.get_json(&kind, &ns, &name).is_some() {
+                    then(&cluster);
+                    return true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            false
+        })
+    }
+}

@@ -426,7 +426,8 @@ async fn ensure_namespace_is_idempotent() {
     let Some(c) = cluster() else { return };
     let kube = c.kube("default").await;
     let name = format!("kube-ens-{}", crate::common::unique());
-    kube.ensure_namespace(&name).await.unwrap();
+    kube.ensure_namespace_with(&name, false).await.unwrap();
+    kube.ensure_namespace_with(&name, false).await.unwrap();
     kube.ensure_namespace(&name).await.unwrap();
     let ns = c.get_json("namespace", "", &name).unwrap();
     assert_eq!(ns["metadata"]["labels"]["name"], json!(name));
@@ -568,4 +569,125 @@ async fn switching_to_server_side_apply_takes_over_client_side_fields() {
         c.get_json("configmap", &ns, "plain").unwrap()["data"],
         json!({"a": "1", "b": "2"})
     );
+}
+
+#[tokio::test]
+async fn harness_marks_workloads_ready() {
+    let Some(c) = cluster() else { return };
+    let ns = c.namespace("kube-harness");
+    let kube = c.kube(&ns).await;
+    let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db\n  replicas: 2\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n      - name: db\n        image: postgres\n";
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n";
+    let list = build(
+        &kube,
+        &format!("{}\n---\n{sts}\n---\n{job}", deployment("web", 2)),
+    )
+    .await;
+    let waiter = c.when_exists("job", &ns, "j", Duration::from_secs(20), {
+        let ns = ns.name.clone();
+        move |c| c.mark_ready("job", &ns, "j")
+    });
+    kube.create(&list, &ApplyOptions::default()).await.unwrap();
+    assert!(waiter.join().unwrap());
+    c.mark_ready("deployment", &ns, "web");
+    c.mark_ready("statefulset", &ns, "db");
+    kube.wait(&list, &quick_wait(10)).await.unwrap();
+
+    c.set_status("job", &ns, "j", crate::common::failed_job_status());
+    let err = kube.wait(&list, &quick_wait(10)).await.unwrap_err();
+    assert!(matches!(err, KubeError::Other(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn wait_timeouts_list_pending_resources_like_helm() {
+    let Some(c) = cluster() else { return };
+    let ns = c.namespace("kube-pending");
+    let kube = c.kube(&ns).await;
+    let list = build(
+        &kube,
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: p\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n    protocol: TCP\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n",
+    )
+    .await;
+    kube.create(&list, &ApplyOptions::default()).await.unwrap();
+    let mut opts = quick_wait(2);
+    opts.with_jobs = false;
+    let err = kube.wait(&list, &opts).await.unwrap_err();
+    let ns = &*ns;
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "resource PersistentVolumeClaim/{ns}/p not ready. status: InProgress, message: PVC is not Bound. phase: Pending\nresource Job/{ns}/j not ready. status: InProgress, message: Job not started\ncontext deadline exceeded"
+        )
+    );
+    opts.with_jobs = true;
+    let err = kube.wait(&list, &opts).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "resource PersistentVolumeClaim/{ns}/p not ready. status: InProgress, message: PVC is not Bound. phase: Pending\nresource Job/{ns}/j not ready. status: InProgress, message: Job in progress\ncontext deadline exceeded"
+        )
+    );
+}
+
+#[tokio::test]
+async fn legacy_waits_follow_helm3_rules() {
+    let Some(c) = cluster() else { return };
+    let ns = c.namespace("kube-legacy");
+    let kube = c.kube(&ns).await;
+    let list = build(&kube, &deployment("web", 1)).await;
+    kube.create(&list, &ApplyOptions::default()).await.unwrap();
+    let err = kube.wait_legacy(&list, &quick_wait(3)).await.unwrap_err();
+    assert_eq!(err.to_string(), "context deadline exceeded");
+
+    // Play the deployment controller: a ReplicaSet owned by the Deployment with its template.
+    let dep = kube.get(&list.0[0]).await.unwrap().unwrap();
+    let mut template = dep["spec"]["template"].clone();
+    template["metadata"]["labels"]["pod-template-hash"] = json!("abc");
+    let rs = json!({
+        "apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "metadata": {"name": "web-abc", "namespace": &*ns,
+            "labels": {"app": "web", "pod-template-hash": "abc"}, "ownerReferences": [{
+            "apiVersion": "apps/v1", "kind": "Deployment", "name": "web",
+            "uid": dep["metadata"]["uid"], "controller": true}]},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web", "pod-template-hash": "abc"}},
+                 "template": template}});
+    let rs_list = build(&kube, &rs.to_string()).await;
+    kube.create(&rs_list, &ApplyOptions::default())
+        .await
+        .unwrap();
+    c.set_status(
+        "replicaset",
+        &ns,
+        "web-abc",
+        json!({"observedGeneration": 1, "replicas": 1, "readyReplicas": 1}),
+    );
+    c.set_status("deployment", &ns, "web", json!({"observedGeneration": 1}));
+    kube.wait_legacy(&list, &quick_wait(10)).await.unwrap();
+
+    let svc = build(&kube, "apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n    protocol: TCP\n").await;
+    kube.create(&svc, &ApplyOptions::default()).await.unwrap();
+    assert!(kube.wait_legacy(&svc, &quick_wait(3)).await.is_err());
+    kube.wait(&svc, &quick_wait(3)).await.unwrap();
+    c.set_status(
+        "service",
+        &ns,
+        "lb",
+        json!({"loadBalancer": {"ingress": [{"ip": "10.1.1.1"}]}}),
+    );
+    kube.wait_legacy(&svc, &quick_wait(10)).await.unwrap();
+
+    let job = build(&kube, "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: hook\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n").await;
+    kube.create(&job, &ApplyOptions::default()).await.unwrap();
+    c.set_status("job", &ns, "hook", crate::common::failed_job_status());
+    let err = kube
+        .watch_until_ready_legacy(&job, Duration::from_secs(20))
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "job hook failed: BackoffLimitExceeded");
+
+    let (_, errors) = kube.delete(&svc, Propagation::Background).await;
+    assert!(errors.is_empty());
+    kube.wait_for_delete_legacy(&svc, &quick_wait(20))
+        .await
+        .unwrap();
 }

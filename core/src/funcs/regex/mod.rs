@@ -97,6 +97,12 @@ thread_local! {
         RefCell::new(HashMap::new());
 }
 
+/// Go's `regexp.Compile` for callers outside templates (e.g. `helm list --filter`): the
+/// pattern translated to the `regex` crate's syntax, errors worded as Go's.
+pub fn compile_go(pattern: &str) -> Result<Regex, std::string::String> {
+    compile(pattern).map(|c| c.re.clone())
+}
+
 /// Compiles a Go pattern; the error is Go's `regexp.Compile` message.
 fn compile(pattern: &str) -> CompileResult {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
