@@ -41,11 +41,22 @@ impl DryRun {
     }
 }
 
+/// `--wait`'s strategies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WaitStrategy {
+    /// Only hooks are watched (the default).
+    #[default]
+    HookOnly,
+    /// kstatus readiness of every resource (`--wait`, `--wait=watcher`).
+    Watcher,
+    /// Helm 3's ready checks (`--wait=legacy`).
+    Legacy,
+}
+
 /// `--wait` and its companions, shared by install, upgrade and rollback.
 #[derive(Debug, Clone)]
 pub struct WaitSettings {
-    /// Wait for the release's resources (`--wait` / `--wait=watcher|legacy`).
-    pub wait: bool,
+    pub strategy: WaitStrategy,
     /// `--wait-for-jobs`
     pub wait_for_jobs: bool,
     /// `--timeout`
@@ -55,7 +66,7 @@ pub struct WaitSettings {
 impl Default for WaitSettings {
     fn default() -> Self {
         WaitSettings {
-            wait: false,
+            strategy: WaitStrategy::HookOnly,
             wait_for_jobs: false,
             timeout: Duration::from_secs(300),
         }
@@ -69,6 +80,28 @@ impl WaitSettings {
             timeout: self.timeout,
             with_jobs: self.wait_for_jobs,
             progress: Progress::Quiet,
+        }
+    }
+
+    /// Helm switches `hookOnly` to `watcher` when failures roll back.
+    pub fn for_rollback_on_failure(&self, rollback_on_failure: bool) -> WaitSettings {
+        let mut w = self.clone();
+        if rollback_on_failure && w.strategy == WaitStrategy::HookOnly {
+            w.strategy = WaitStrategy::Watcher;
+        }
+        w
+    }
+
+    /// Waits for the release's resources as the strategy says (nothing for `hookOnly`).
+    pub async fn wait(
+        &self,
+        kube: &crate::kube::Kube,
+        list: &ResourceList,
+    ) -> Result<(), crate::kube::KubeError> {
+        match self.strategy {
+            WaitStrategy::HookOnly => Ok(()),
+            WaitStrategy::Watcher => kube.wait(list, &self.options()).await,
+            WaitStrategy::Legacy => kube.wait_legacy(list, &self.options()).await,
         }
     }
 }
@@ -487,13 +520,14 @@ async fn perform(
     resources: &ResourceList,
     opts: &InstallOptions,
 ) -> Result<(), Error> {
+    let legacy = opts.wait.strategy == WaitStrategy::Legacy;
     let hook_opts = HookOptions {
         timeout: opts.wait.timeout,
         server_side: opts.server_side,
         record: true,
     };
     if !opts.no_hooks {
-        hooks::execute(cfg, rel, "pre-install", &hook_opts)
+        hooks::execute_with(cfg, rel, "pre-install", &hook_opts, legacy)
             .await
             .map_err(|e| Error::Other(format!("failed pre-install: {e}")))?;
     }
@@ -512,11 +546,12 @@ async fn perform(
         };
         cfg.kube.update(adopt, resources, &apply).await?;
     }
-    if opts.wait.wait || opts.rollback_on_failure {
-        cfg.kube.wait(resources, &opts.wait.options()).await?;
-    }
+    opts.wait
+        .for_rollback_on_failure(opts.rollback_on_failure)
+        .wait(&cfg.kube, resources)
+        .await?;
     if !opts.no_hooks {
-        hooks::execute(cfg, rel, "post-install", &hook_opts)
+        hooks::execute_with(cfg, rel, "post-install", &hook_opts, legacy)
             .await
             .map_err(|e| Error::Other(format!("failed post-install: {e}")))?;
     }

@@ -318,13 +318,14 @@ async fn perform(
     opts: &UpgradeOptions,
 ) -> Result<(), (Error, ResourceList)> {
     let none = ResourceList::default;
+    let legacy = opts.wait.strategy == install::WaitStrategy::Legacy;
     let hook_opts = HookOptions {
         timeout: opts.wait.timeout,
         server_side,
         record: true,
     };
     if !opts.no_hooks {
-        hooks::execute(cfg, upgraded, "pre-upgrade", &hook_opts)
+        hooks::execute_with(cfg, upgraded, "pre-upgrade", &hook_opts, legacy)
             .await
             .map_err(|e| {
                 (
@@ -348,14 +349,17 @@ async fn perform(
         let _ = cfg.storage.update(&original).await;
         return Err((e.into(), created));
     }
-    if (opts.wait.wait || opts.rollback_on_failure)
-        && let Err(e) = cfg.kube.wait(target, &opts.wait.options()).await
+    if let Err(e) = opts
+        .wait
+        .for_rollback_on_failure(opts.rollback_on_failure)
+        .wait(&cfg.kube, target)
+        .await
     {
         let _ = cfg.storage.update(&original).await;
         return Err((e.into(), created));
     }
     if !opts.no_hooks {
-        hooks::execute(cfg, upgraded, "post-upgrade", &hook_opts)
+        hooks::execute_with(cfg, upgraded, "post-upgrade", &hook_opts, legacy)
             .await
             .map_err(|e| {
                 (
@@ -446,7 +450,7 @@ async fn fail(
         };
         let ropts = super::rollback::RollbackOptions {
             version: target,
-            wait: opts.wait.clone(),
+            wait: opts.wait.for_rollback_on_failure(true),
             no_hooks: opts.no_hooks,
             force_replace: opts.force_replace,
             force_conflicts: opts.force_conflicts,

@@ -31,9 +31,27 @@ pub struct WaitFlags {
 impl WaitFlags {
     /// The settings these flags describe.
     pub fn settings(&self) -> Result<WaitSettings, String> {
-        let wait = match self.wait.as_deref() {
-            None | Some("hookOnly") | Some("false") => false,
-            Some("watcher") | Some("legacy") | Some("true") => true,
+        use capstan_host::action::install::WaitStrategy;
+        let strategy = match self.wait.as_deref() {
+            None | Some("hookOnly") => WaitStrategy::HookOnly,
+            Some("watcher") => WaitStrategy::Watcher,
+            Some("legacy") => WaitStrategy::Legacy,
+            Some("true") => {
+                capstan_host::action::hooks::log(
+                    "WARN",
+                    "--wait=true is deprecated (boolean value) and can be replaced with --wait=watcher",
+                    &[],
+                );
+                WaitStrategy::Watcher
+            }
+            Some("false") => {
+                capstan_host::action::hooks::log(
+                    "WARN",
+                    "--wait=false is deprecated (boolean value) and can be replaced with --wait=hookOnly",
+                    &[],
+                );
+                WaitStrategy::HookOnly
+            }
             Some(other) => {
                 return Err(format!(
                     "invalid argument {other:?} for \"--wait\" flag: invalid wait input {other:?}. Valid inputs are watcher, hookOnly, and legacy"
@@ -41,7 +59,7 @@ impl WaitFlags {
             }
         };
         Ok(WaitSettings {
-            wait,
+            strategy,
             wait_for_jobs: self.wait_for_jobs,
             timeout: parse_duration(&self.timeout).map_err(|e| {
                 format!(
