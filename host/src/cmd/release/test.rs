@@ -16,7 +16,7 @@ pub struct TestArgs {
     /// Time to wait for any individual Kubernetes operation (like Jobs for hooks)
     #[arg(long, default_value = "5m0s")]
     pub timeout: String,
-    /// Dump the logs from test pods (not available: pod logs need a kubelet)
+    /// Dump the logs from test pods (this runs after all tests are complete, but before any cleanup)
     #[arg(long)]
     pub logs: bool,
     /// Specify tests by attribute (currently "name") using attribute=value syntax or '!attribute=value' to exclude a test
@@ -54,6 +54,18 @@ pub async fn run(a: TestArgs) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     print_release(&rel, a.output, true)?;
+    if a.logs {
+        println!();
+        match release_test::pod_logs(&cfg, &rel, &opts).await {
+            Ok(text) => print!("{text}"),
+            Err(le) => {
+                return Err(match err {
+                    Some(e) => format!("{e}\n{le}"),
+                    None => le.to_string(),
+                });
+            }
+        }
+    }
     match err {
         Some(e) => Err(e.to_string()),
         None => Ok(()),
