@@ -542,6 +542,7 @@ async fn perform(
     } else if !resources.0.is_empty() {
         let apply = ApplyOptions {
             upgrade_client_side_field_manager: true,
+            three_way_merge_for_unstructured: opts.take_ownership && !opts.server_side,
             ..apply
         };
         cfg.kube.update(adopt, resources, &apply).await?;
