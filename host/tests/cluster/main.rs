@@ -11,3 +11,4 @@ mod hooks;
 mod interop;
 mod kube;
 mod lifecycle;
+mod safety;
