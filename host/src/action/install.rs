@@ -128,6 +128,8 @@ pub struct InstallOptions {
     pub take_ownership: bool,
     /// `--disable-openapi-validation`
     pub disable_openapi_validation: bool,
+    /// `--hide-secret` (dry runs only)
+    pub hide_secret: bool,
     /// `--labels`: extra labels on the storage object.
     pub labels: BTreeMap<String, String>,
     /// Client dry run: `--kube-version` / `--api-versions` stand in for the cluster's.
@@ -205,6 +207,8 @@ pub struct RenderInput<'a> {
     pub cluster_api_versions: bool,
     /// The template `lookup` function's cluster (renders against a cluster only).
     pub lookup: Option<&'a dyn capstan_core::template::Lookup>,
+    /// `--hide-secret`: v1 Secrets are left out of the manifest text.
+    pub hide_secret: bool,
     pub skip_schema_validation: bool,
 }
 
@@ -231,7 +235,21 @@ pub fn render_release(
         render::render_processed(&processed, values, &opts, env)
             .map_err(|e| Error::Other(e.message))?
     };
-    let m = manifest::build(&processed, &rendered).map_err(|e| Error::Other(e.message))?;
+    let mut m = manifest::build(&processed, &rendered).map_err(|e| Error::Other(e.message))?;
+    if input.hide_secret {
+        m.manifest = String::new();
+        for d in &m.documents {
+            if d.kind == "Secret" && d.api_version == "v1" {
+                m.manifest.push_str(&format!(
+                    "---\n# Source: {}\n# HIDDEN: The Secret output has been suppressed\n",
+                    d.path
+                ));
+            } else {
+                m.manifest
+                    .push_str(&format!("---\n# Source: {}\n{}\n", d.path, d.content));
+            }
+        }
+    }
     Ok(RenderedRelease {
         manifest: m.manifest,
         hooks: hooks::from_manifest(&m.hooks),
@@ -378,6 +396,16 @@ pub async fn run(
     env: &dyn Environment,
 ) -> Result<Release, Failed> {
     let interacts = opts.dry_run.interacts() && cfg.is_some();
+    if !opts.dry_run.is_dry_run() && opts.hide_secret {
+        hooks::log(
+            "ERROR",
+            "hiding Kubernetes secrets requires a dry-run mode",
+            &[],
+        );
+        return Err(
+            Error::Other("hiding Kubernetes secrets requires a dry-run mode".into()).into(),
+        );
+    }
     let name_failed = |e: String| {
         hooks::log("ERROR", "release name check failed", &[("error", &e)]);
         Failed::from(Error::Other(format!("release name check failed: {e}")))
@@ -452,6 +480,7 @@ pub async fn run(
             kube_version,
             api_versions,
             cluster_api_versions: interacts,
+            hide_secret: opts.hide_secret,
             lookup: lookup
                 .as_ref()
                 .map(|l| l as &dyn capstan_core::template::Lookup),

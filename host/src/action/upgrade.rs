@@ -38,6 +38,8 @@ pub struct UpgradeOptions {
     pub take_ownership: bool,
     /// `--disable-openapi-validation`
     pub disable_openapi_validation: bool,
+    /// `--hide-secret` (dry runs only)
+    pub hide_secret: bool,
     /// `--history-max` (0 = no limit).
     pub history_max: usize,
     pub labels: BTreeMap<String, String>,
@@ -127,6 +129,11 @@ pub async fn run(
     if capstan_core::release::validate_release_name(name).is_err() {
         return Err(Error::Other(format!("release name is invalid: {name}")).into());
     }
+    if !opts.dry_run.is_dry_run() && opts.hide_secret {
+        return Err(
+            Error::Other("hiding Kubernetes secrets requires a dry-run mode".into()).into(),
+        );
+    }
     let last = match cfg.storage.last(name).await {
         Ok(r) => r,
         Err(StorageError::NotFound) => {
@@ -175,6 +182,7 @@ pub async fn run(
             kube_version,
             api_versions,
             cluster_api_versions: true,
+            hide_secret: opts.hide_secret,
             lookup: lookup
                 .as_ref()
                 .map(|l| l as &dyn capstan_core::template::Lookup),

@@ -251,6 +251,9 @@ pub struct InstallArgs {
     /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
     #[arg(long = "disable-openapi-validation")]
     pub disable_openapi_validation: bool,
+    /// Hide Kubernetes Secrets when also using the --dry-run flag
+    #[arg(long = "hide-secret")]
+    pub hide_secret: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -401,6 +404,7 @@ pub async fn install_flow(
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
         disable_openapi_validation: a.disable_openapi_validation,
+        hide_secret: a.hide_secret,
         labels: parse_labels(&a.labels)?,
         kube_version: a.kube_version.clone(),
         api_versions: a.api_versions.clone(),

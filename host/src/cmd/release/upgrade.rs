@@ -83,6 +83,9 @@ pub struct UpgradeArgs {
     /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
     #[arg(long = "disable-openapi-validation")]
     pub disable_openapi_validation: bool,
+    /// Hide Kubernetes Secrets when also using the --dry-run flag
+    #[arg(long = "hide-secret")]
+    pub hide_secret: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -127,6 +130,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 hide_notes: a.hide_notes,
                 take_ownership: a.take_ownership,
                 disable_openapi_validation: a.disable_openapi_validation,
+                hide_secret: a.hide_secret,
                 dry_run: a.dry_run.clone(),
                 kube_version: None,
                 api_versions: Vec::new(),
@@ -157,6 +161,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
         disable_openapi_validation: a.disable_openapi_validation,
+        hide_secret: a.hide_secret,
         history_max,
         labels: parse_labels(&a.labels)?,
         chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
