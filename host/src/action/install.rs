@@ -130,6 +130,8 @@ pub struct InstallOptions {
     pub disable_openapi_validation: bool,
     /// `--hide-secret` (dry runs only)
     pub hide_secret: bool,
+    /// `--render-subchart-notes`
+    pub sub_notes: bool,
     /// `--labels`: extra labels on the storage object.
     pub labels: BTreeMap<String, String>,
     /// Client dry run: `--kube-version` / `--api-versions` stand in for the cluster's.
@@ -209,6 +211,8 @@ pub struct RenderInput<'a> {
     pub lookup: Option<&'a dyn capstan_core::template::Lookup>,
     /// `--hide-secret`: v1 Secrets are left out of the manifest text.
     pub hide_secret: bool,
+    /// `--render-subchart-notes`: subcharts' NOTES.txt join the parent's.
+    pub sub_notes: bool,
     pub skip_schema_validation: bool,
 }
 
@@ -236,6 +240,19 @@ pub fn render_release(
             .map_err(|e| Error::Other(e.message))?
     };
     let mut m = manifest::build(&processed, &rendered).map_err(|e| Error::Other(e.message))?;
+    if input.sub_notes {
+        // Helm walks its (unordered) template map; ours is sorted by name.
+        let mut notes = String::new();
+        for (name, text) in &rendered.templates {
+            if name.ends_with("/templates/NOTES.txt") {
+                if !notes.is_empty() {
+                    notes.push('\n');
+                }
+                notes.push_str(text);
+            }
+        }
+        m.notes = notes;
+    }
     if input.hide_secret {
         m.manifest = String::new();
         for d in &m.documents {
@@ -481,6 +498,7 @@ pub async fn run(
             api_versions,
             cluster_api_versions: interacts,
             hide_secret: opts.hide_secret,
+            sub_notes: opts.sub_notes,
             lookup: lookup
                 .as_ref()
                 .map(|l| l as &dyn capstan_core::template::Lookup),

@@ -40,6 +40,8 @@ pub struct UpgradeOptions {
     pub disable_openapi_validation: bool,
     /// `--hide-secret` (dry runs only)
     pub hide_secret: bool,
+    /// `--render-subchart-notes`
+    pub sub_notes: bool,
     /// `--history-max` (0 = no limit).
     pub history_max: usize,
     pub labels: BTreeMap<String, String>,
@@ -183,6 +185,7 @@ pub async fn run(
             api_versions,
             cluster_api_versions: true,
             hide_secret: opts.hide_secret,
+            sub_notes: opts.sub_notes,
             lookup: lookup
                 .as_ref()
                 .map(|l| l as &dyn capstan_core::template::Lookup),

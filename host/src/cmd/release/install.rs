@@ -254,6 +254,15 @@ pub struct InstallArgs {
     /// Hide Kubernetes Secrets when also using the --dry-run flag
     #[arg(long = "hide-secret")]
     pub hide_secret: bool,
+    /// If set, render subchart notes along with the parent
+    #[arg(long = "render-subchart-notes")]
+    pub render_subchart_notes: bool,
+    /// Chart version constraint (local chart paths ignore it, as Helm)
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Use development versions, too (local chart paths ignore it)
+    #[arg(long)]
+    pub devel: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -405,6 +414,7 @@ pub async fn install_flow(
         take_ownership: a.take_ownership,
         disable_openapi_validation: a.disable_openapi_validation,
         hide_secret: a.hide_secret,
+        sub_notes: a.render_subchart_notes,
         labels: parse_labels(&a.labels)?,
         kube_version: a.kube_version.clone(),
         api_versions: a.api_versions.clone(),

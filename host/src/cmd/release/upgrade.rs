@@ -86,6 +86,15 @@ pub struct UpgradeArgs {
     /// Hide Kubernetes Secrets when also using the --dry-run flag
     #[arg(long = "hide-secret")]
     pub hide_secret: bool,
+    /// If set, render subchart notes along with the parent
+    #[arg(long = "render-subchart-notes")]
+    pub render_subchart_notes: bool,
+    /// Chart version constraint (local chart paths ignore it, as Helm)
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Use development versions, too (local chart paths ignore it)
+    #[arg(long)]
+    pub devel: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -131,6 +140,9 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 take_ownership: a.take_ownership,
                 disable_openapi_validation: a.disable_openapi_validation,
                 hide_secret: a.hide_secret,
+                render_subchart_notes: a.render_subchart_notes,
+                version: a.version.clone(),
+                devel: a.devel,
                 dry_run: a.dry_run.clone(),
                 kube_version: None,
                 api_versions: Vec::new(),
@@ -162,6 +174,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         take_ownership: a.take_ownership,
         disable_openapi_validation: a.disable_openapi_validation,
         hide_secret: a.hide_secret,
+        sub_notes: a.render_subchart_notes,
         history_max,
         labels: parse_labels(&a.labels)?,
         chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
