@@ -266,12 +266,6 @@ pub struct InstallArgs {
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
-    /// Kubernetes version used for Capabilities.KubeVersion (client dry run)
-    #[arg(long = "kube-version")]
-    pub kube_version: Option<String>,
-    /// Kubernetes api versions used for Capabilities.APIVersions (client dry run)
-    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
-    pub api_versions: Vec<String>,
     /// Prints the output in the specified format
     #[arg(short = 'o', long = "output", value_enum, default_value_t)]
     pub output: OutputFormat,
@@ -416,8 +410,8 @@ pub async fn install_flow(
         hide_secret: a.hide_secret,
         sub_notes: a.render_subchart_notes,
         labels: parse_labels(&a.labels)?,
-        kube_version: a.kube_version.clone(),
-        api_versions: a.api_versions.clone(),
+        kube_version: None,
+        api_versions: Vec::new(),
         is_upgrade: false,
         chart_path: Some(std::path::PathBuf::from(chart_ref.trim())),
         kube_options: Some(a.kube.options()),

@@ -144,8 +144,6 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 version: a.version.clone(),
                 devel: a.devel,
                 dry_run: a.dry_run.clone(),
-                kube_version: None,
-                api_versions: Vec::new(),
                 output: a.output,
             };
             let rel = install_flow(&ia, dry_run, wait, &a.server_side).await?;
