@@ -22,9 +22,6 @@ pub struct TestArgs {
     /// Specify tests by attribute (currently "name") using attribute=value syntax or '!attribute=value' to exclude a test
     #[arg(long, value_delimiter = ',')]
     pub filter: Vec<String>,
-    /// Prints the output in the specified format
-    #[arg(short = 'o', long = "output", value_enum, default_value_t)]
-    pub output: OutputFormat,
 }
 
 /// Runs the command.
@@ -53,7 +50,7 @@ pub async fn run(a: TestArgs) -> Result<(), String> {
     let (rel, err) = release_test::run(&cfg, &a.release, &opts)
         .await
         .map_err(|e| e.to_string())?;
-    print_release(&rel, a.output, true)?;
+    print_release(&rel, OutputFormat::Table, true)?;
     if a.logs {
         println!();
         match release_test::pod_logs(&cfg, &rel, &opts).await {
