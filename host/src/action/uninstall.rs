@@ -17,7 +17,10 @@ pub struct UninstallOptions {
     pub dry_run: bool,
     pub no_hooks: bool,
     pub ignore_not_found: bool,
+    /// `--wait` (watcher or legacy); Helm's default `hookOnly` does not wait for deletions.
     pub wait: bool,
+    /// `--wait=legacy`: Helm 3's polling waiter.
+    pub legacy_wait: bool,
     pub timeout: Duration,
     pub description: Option<String>,
 }
@@ -31,6 +34,7 @@ impl Default for UninstallOptions {
             no_hooks: false,
             ignore_not_found: false,
             wait: false,
+            legacy_wait: false,
             timeout: Duration::from_secs(300),
             description: None,
         }
@@ -130,21 +134,20 @@ pub async fn run(
     };
 
     let mut errs: Vec<String> = Vec::new();
-    if opts.wait
-        && !deleted.0.is_empty()
-        && let Err(e) = cfg
-            .kube
-            .wait_for_delete(
-                &deleted,
-                &WaitOptions {
-                    timeout: opts.timeout,
-                    with_jobs: false,
-                    progress: Progress::Quiet,
-                },
-            )
-            .await
-    {
-        errs.push(e.to_string());
+    if opts.wait && !deleted.0.is_empty() {
+        let wait = WaitOptions {
+            timeout: opts.timeout,
+            with_jobs: false,
+            progress: Progress::Quiet,
+        };
+        let waited = if opts.legacy_wait {
+            cfg.kube.wait_for_delete_legacy(&deleted, &wait).await
+        } else {
+            cfg.kube.wait_for_delete(&deleted, &wait).await
+        };
+        if let Err(e) = waited {
+            errs.push(e.to_string());
+        }
     }
     if !opts.no_hooks
         && let Err(e) = run_hooks(cfg, &mut rel, "post-delete", opts).await
@@ -207,15 +210,20 @@ async fn purge(cfg: &Configuration, rels: &[Release]) -> Result<(), StorageError
     Ok(())
 }
 
-/// Runs the release's hooks for `event`.
+/// Runs the release's hooks for `event` (server-side apply, recorded, as Helm's
+/// uninstall runs them); the error is the hook's, unprefixed, as Helm returns it.
 async fn run_hooks(
-    _cfg: &Configuration,
-    _rel: &mut Release,
-    _event: &str,
-    _opts: &UninstallOptions,
+    cfg: &Configuration,
+    rel: &mut Release,
+    event: &str,
+    opts: &UninstallOptions,
 ) -> Result<(), Error> {
-    // TODO(ACT hooks): call `super::hooks::execute` for `event` once it lands in main.
-    Ok(())
+    let hook_opts = super::hooks::HookOptions {
+        timeout: opts.timeout,
+        server_side: true,
+        record: true,
+    };
+    super::hooks::execute(cfg, rel, event, &hook_opts).await
 }
 
 /// Helm's uninstall order of kinds (validation webhooks first, namespaces last).

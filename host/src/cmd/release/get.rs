@@ -36,7 +36,7 @@ pub struct GetPlainArgs {
     #[arg(value_name = "RELEASE_NAME")]
     pub name: String,
     /// get the named release with revision
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub revision: i64,
     #[command(flatten)]
     pub kube: KubeFlags,
@@ -48,7 +48,7 @@ pub struct GetAllArgs {
     #[arg(value_name = "RELEASE_NAME")]
     pub name: String,
     /// get the named release with revision
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub revision: i64,
     /// go template for formatting the output, eg: {{.Release.Name}}
     #[arg(long, default_value = "")]
@@ -63,7 +63,7 @@ pub struct GetValuesArgs {
     #[arg(value_name = "RELEASE_NAME")]
     pub name: String,
     /// get the named release with revision
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub revision: i64,
     /// dump all (computed) values
     #[arg(short = 'a', long)]
@@ -81,7 +81,7 @@ pub struct GetMetadataArgs {
     #[arg(value_name = "RELEASE_NAME")]
     pub name: String,
     /// specify release revision
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub revision: i64,
     /// prints the output in the specified format. Allowed values: table, json, yaml
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]
@@ -120,6 +120,9 @@ pub async fn run(args: GetArgs) -> Result<(), String> {
             let vals = if a.all {
                 let m = print::computed_values(&rel)?;
                 capstan_core::value::Value::Map(m).to_json()
+            } else if rel.config.is_empty() {
+                // An empty map is not stored; Helm prints the nil map it reads back.
+                serde_json::Value::Null
             } else {
                 serde_json::Value::Object(rel.config.clone())
             };

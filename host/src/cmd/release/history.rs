@@ -12,7 +12,7 @@ pub struct HistoryArgs {
     #[arg(value_name = "RELEASE_NAME")]
     pub name: String,
     /// maximum number of revision to include in history
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, allow_negative_numbers = true)]
     pub max: i64,
     /// prints the output in the specified format. Allowed values: table, json, yaml
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]

@@ -47,10 +47,15 @@ pub struct ListArgs {
     #[arg(short = 'A', long = "all-namespaces")]
     pub all_namespaces: bool,
     /// maximum number of releases to fetch
-    #[arg(short = 'm', long, default_value_t = 256)]
+    #[arg(
+        short = 'm',
+        long,
+        default_value_t = 256,
+        allow_negative_numbers = true
+    )]
     pub max: i64,
     /// next release index in the list, used to offset from start value
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub offset: i64,
     /// a regular expression (Perl compatible). Any releases that match the expression will be included in the results
     #[arg(short = 'f', long)]

@@ -291,8 +291,12 @@ fn tabwriter(lines: &[Vec<String>], minwidth: usize, padding: usize) -> String {
     out
 }
 
-/// A values map as `sigs.k8s.io/yaml.Marshal` prints it (`{}` when empty).
+/// A stored release's user values as `sigs.k8s.io/yaml.Marshal` prints them: Helm's
+/// record omits an empty map, which decodes to a nil map and prints as `null`.
 pub fn values_yaml(values: &serde_json::Map<String, serde_json::Value>) -> String {
+    if values.is_empty() {
+        return "null\n".into();
+    }
     let v = Value::from_json(&serde_json::Value::Object(values.clone()));
     capstan_core::yaml::to_yaml(&v).unwrap_or_default()
 }

@@ -12,7 +12,7 @@ pub struct StatusArgs {
     #[arg(value_name = "RELEASE_NAME")]
     pub name: String,
     /// if set, display the status of the named release with revision
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub revision: i64,
     /// prints the output in the specified format. Allowed values: table, json, yaml
     #[arg(short = 'o', long = "output", value_enum, default_value = "table")]

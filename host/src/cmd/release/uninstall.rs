@@ -61,10 +61,10 @@ pub async fn run(args: UninstallArgs) -> Result<(), String> {
     })?;
     let wait = match args.wait.as_str() {
         "watcher" | "legacy" | "true" => true,
-        "hookOnly" | "false" | "" => false,
+        "hookOnly" | "false" => false,
         other => {
             return Err(format!(
-                "invalid argument {other:?} for \"--wait\" flag: invalid wait strategy"
+                "invalid argument {other:?} for \"--wait\" flag: invalid wait input {other:?}. Valid inputs are watcher, hookOnly, and legacy"
             ));
         }
     };
@@ -75,6 +75,7 @@ pub async fn run(args: UninstallArgs) -> Result<(), String> {
         no_hooks: args.no_hooks,
         ignore_not_found: args.ignore_not_found,
         wait,
+        legacy_wait: args.wait == "legacy",
         timeout: std::time::Duration::from_nanos(u64::try_from(timeout_ns).unwrap_or(0)),
         description: Some(args.description.clone()).filter(|d| !d.is_empty()),
     };
