@@ -101,12 +101,23 @@ pub async fn execute(
     event: &str,
     opts: &HookOptions,
 ) -> Result<(), Error> {
+    execute_with(cfg, rel, event, opts, false).await
+}
+
+/// [`execute`], with Helm 3's (`--wait=legacy`) hook and deletion checks when `legacy`.
+pub async fn execute_with(
+    cfg: &Configuration,
+    rel: &mut Release,
+    event: &str,
+    opts: &HookOptions,
+    legacy: bool,
+) -> Result<(), Error> {
     let order = ordered(&rel.hooks, event);
     for (pos, &i) in order.iter().enumerate() {
         if rel.hooks[i].delete_policies.is_empty() {
             rel.hooks[i].delete_policies = vec![BEFORE_HOOK_CREATION.to_string()];
         }
-        delete_by_policy(cfg, &rel.hooks[i], BEFORE_HOOK_CREATION, opts.timeout).await?;
+        delete_by_policy(cfg, &rel.hooks[i], BEFORE_HOOK_CREATION, opts, legacy).await?;
         let resources = cfg
             .kube
             .build_validated(&rel.hooks[i].manifest)
@@ -146,23 +157,29 @@ pub async fn execute(
                 h.path
             )));
         }
-        let watched = cfg.kube.watch_until_ready(&resources, opts.timeout).await;
+        let watched = if legacy {
+            cfg.kube
+                .watch_until_ready_legacy(&resources, opts.timeout)
+                .await
+        } else {
+            cfg.kube.watch_until_ready(&resources, opts.timeout).await
+        };
         let h = &mut rel.hooks[i];
         h.last_run.completed_at = Some(now());
         if let Err(e) = watched {
             h.last_run.phase = PHASE_FAILED.to_string();
-            if let Err(d) = delete_by_policy(cfg, &rel.hooks[i], HOOK_FAILED, opts.timeout).await {
+            if let Err(d) = delete_by_policy(cfg, &rel.hooks[i], HOOK_FAILED, opts, legacy).await {
                 eprintln!("error deleting the hook resource on hook failure: {d}");
             }
             for &j in &order[..pos] {
-                delete_by_policy(cfg, &rel.hooks[j], HOOK_SUCCEEDED, opts.timeout).await?;
+                delete_by_policy(cfg, &rel.hooks[j], HOOK_SUCCEEDED, opts, legacy).await?;
             }
             return Err(e.into());
         }
         h.last_run.phase = PHASE_SUCCEEDED.to_string();
     }
     for &i in order.iter().rev() {
-        delete_by_policy(cfg, &rel.hooks[i], HOOK_SUCCEEDED, opts.timeout).await?;
+        delete_by_policy(cfg, &rel.hooks[i], HOOK_SUCCEEDED, opts, legacy).await?;
     }
     Ok(())
 }
@@ -172,7 +189,8 @@ async fn delete_by_policy(
     cfg: &Configuration,
     h: &Hook,
     policy: &str,
-    timeout: Duration,
+    opts: &HookOptions,
+    legacy: bool,
 ) -> Result<(), Error> {
     if h.kind == "CustomResourceDefinition" || !h.delete_policies.iter().any(|p| p == policy) {
         return Ok(());
@@ -189,11 +207,15 @@ async fn delete_by_policy(
         return Err(Error::Other(msgs.join("; ")));
     }
     let wait = WaitOptions {
-        timeout,
+        timeout: opts.timeout,
         with_jobs: false,
         progress: Progress::Quiet,
     };
-    cfg.kube.wait_for_delete(&resources, &wait).await?;
+    if legacy {
+        cfg.kube.wait_for_delete_legacy(&resources, &wait).await?;
+    } else {
+        cfg.kube.wait_for_delete(&resources, &wait).await?;
+    }
     Ok(())
 }
 

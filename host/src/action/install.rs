@@ -41,11 +41,22 @@ impl DryRun {
     }
 }
 
+/// `--wait`'s strategies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WaitStrategy {
+    /// Only hooks are watched (the default).
+    #[default]
+    HookOnly,
+    /// kstatus readiness of every resource (`--wait`, `--wait=watcher`).
+    Watcher,
+    /// Helm 3's ready checks (`--wait=legacy`).
+    Legacy,
+}
+
 /// `--wait` and its companions, shared by install, upgrade and rollback.
 #[derive(Debug, Clone)]
 pub struct WaitSettings {
-    /// Wait for the release's resources (`--wait` / `--wait=watcher|legacy`).
-    pub wait: bool,
+    pub strategy: WaitStrategy,
     /// `--wait-for-jobs`
     pub wait_for_jobs: bool,
     /// `--timeout`
@@ -55,7 +66,7 @@ pub struct WaitSettings {
 impl Default for WaitSettings {
     fn default() -> Self {
         WaitSettings {
-            wait: false,
+            strategy: WaitStrategy::HookOnly,
             wait_for_jobs: false,
             timeout: Duration::from_secs(300),
         }
@@ -69,6 +80,28 @@ impl WaitSettings {
             timeout: self.timeout,
             with_jobs: self.wait_for_jobs,
             progress: Progress::Quiet,
+        }
+    }
+
+    /// Helm switches `hookOnly` to `watcher` when failures roll back.
+    pub fn for_rollback_on_failure(&self, rollback_on_failure: bool) -> WaitSettings {
+        let mut w = self.clone();
+        if rollback_on_failure && w.strategy == WaitStrategy::HookOnly {
+            w.strategy = WaitStrategy::Watcher;
+        }
+        w
+    }
+
+    /// Waits for the release's resources as the strategy says (nothing for `hookOnly`).
+    pub async fn wait(
+        &self,
+        kube: &crate::kube::Kube,
+        list: &ResourceList,
+    ) -> Result<(), crate::kube::KubeError> {
+        match self.strategy {
+            WaitStrategy::HookOnly => Ok(()),
+            WaitStrategy::Watcher => kube.wait(list, &self.options()).await,
+            WaitStrategy::Legacy => kube.wait_legacy(list, &self.options()).await,
         }
     }
 }
@@ -95,6 +128,10 @@ pub struct InstallOptions {
     pub take_ownership: bool,
     /// `--disable-openapi-validation`
     pub disable_openapi_validation: bool,
+    /// `--hide-secret` (dry runs only)
+    pub hide_secret: bool,
+    /// `--render-subchart-notes`
+    pub sub_notes: bool,
     /// `--labels`: extra labels on the storage object.
     pub labels: BTreeMap<String, String>,
     /// Client dry run: `--kube-version` / `--api-versions` stand in for the cluster's.
@@ -172,6 +209,10 @@ pub struct RenderInput<'a> {
     pub cluster_api_versions: bool,
     /// The template `lookup` function's cluster (renders against a cluster only).
     pub lookup: Option<&'a dyn capstan_core::template::Lookup>,
+    /// `--hide-secret`: v1 Secrets are left out of the manifest text.
+    pub hide_secret: bool,
+    /// `--render-subchart-notes`: subcharts' NOTES.txt join the parent's.
+    pub sub_notes: bool,
     pub skip_schema_validation: bool,
 }
 
@@ -198,7 +239,34 @@ pub fn render_release(
         render::render_processed(&processed, values, &opts, env)
             .map_err(|e| Error::Other(e.message))?
     };
-    let m = manifest::build(&processed, &rendered).map_err(|e| Error::Other(e.message))?;
+    let mut m = manifest::build(&processed, &rendered).map_err(|e| Error::Other(e.message))?;
+    if input.sub_notes {
+        // Helm walks its (unordered) template map; ours is sorted by name.
+        let mut notes = String::new();
+        for (name, text) in &rendered.templates {
+            if name.ends_with("/templates/NOTES.txt") {
+                if !notes.is_empty() {
+                    notes.push('\n');
+                }
+                notes.push_str(text);
+            }
+        }
+        m.notes = notes;
+    }
+    if input.hide_secret {
+        m.manifest = String::new();
+        for d in &m.documents {
+            if d.kind == "Secret" && d.api_version == "v1" {
+                m.manifest.push_str(&format!(
+                    "---\n# Source: {}\n# HIDDEN: The Secret output has been suppressed\n",
+                    d.path
+                ));
+            } else {
+                m.manifest
+                    .push_str(&format!("---\n# Source: {}\n{}\n", d.path, d.content));
+            }
+        }
+    }
     Ok(RenderedRelease {
         manifest: m.manifest,
         hooks: hooks::from_manifest(&m.hooks),
@@ -345,6 +413,16 @@ pub async fn run(
     env: &dyn Environment,
 ) -> Result<Release, Failed> {
     let interacts = opts.dry_run.interacts() && cfg.is_some();
+    if !opts.dry_run.is_dry_run() && opts.hide_secret {
+        hooks::log(
+            "ERROR",
+            "hiding Kubernetes secrets requires a dry-run mode",
+            &[],
+        );
+        return Err(
+            Error::Other("hiding Kubernetes secrets requires a dry-run mode".into()).into(),
+        );
+    }
     let name_failed = |e: String| {
         hooks::log("ERROR", "release name check failed", &[("error", &e)]);
         Failed::from(Error::Other(format!("release name check failed: {e}")))
@@ -419,6 +497,8 @@ pub async fn run(
             kube_version,
             api_versions,
             cluster_api_versions: interacts,
+            hide_secret: opts.hide_secret,
+            sub_notes: opts.sub_notes,
             lookup: lookup
                 .as_ref()
                 .map(|l| l as &dyn capstan_core::template::Lookup),
@@ -487,13 +567,14 @@ async fn perform(
     resources: &ResourceList,
     opts: &InstallOptions,
 ) -> Result<(), Error> {
+    let legacy = opts.wait.strategy == WaitStrategy::Legacy;
     let hook_opts = HookOptions {
         timeout: opts.wait.timeout,
         server_side: opts.server_side,
         record: true,
     };
     if !opts.no_hooks {
-        hooks::execute(cfg, rel, "pre-install", &hook_opts)
+        hooks::execute_with(cfg, rel, "pre-install", &hook_opts, legacy)
             .await
             .map_err(|e| Error::Other(format!("failed pre-install: {e}")))?;
     }
@@ -508,15 +589,17 @@ async fn perform(
     } else if !resources.0.is_empty() {
         let apply = ApplyOptions {
             upgrade_client_side_field_manager: true,
+            three_way_merge_for_unstructured: opts.take_ownership && !opts.server_side,
             ..apply
         };
         cfg.kube.update(adopt, resources, &apply).await?;
     }
-    if opts.wait.wait || opts.rollback_on_failure {
-        cfg.kube.wait(resources, &opts.wait.options()).await?;
-    }
+    opts.wait
+        .for_rollback_on_failure(opts.rollback_on_failure)
+        .wait(&cfg.kube, resources)
+        .await?;
     if !opts.no_hooks {
-        hooks::execute(cfg, rel, "post-install", &hook_opts)
+        hooks::execute_with(cfg, rel, "post-install", &hook_opts, legacy)
             .await
             .map_err(|e| Error::Other(format!("failed post-install: {e}")))?;
     }

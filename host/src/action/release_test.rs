@@ -60,3 +60,35 @@ pub async fn run(
         Ok(()) => Ok((rel, updated.err().map(Error::from))),
     }
 }
+
+/// `helm test --logs`: each selected test hook's Pod log, by weight, as
+/// `POD LOGS: NAME\n<log>\n`. (Without a kubelet the API server has no logs to give.)
+pub async fn pod_logs(
+    cfg: &Configuration,
+    rel: &Release,
+    opts: &TestOptions,
+) -> Result<String, Error> {
+    use k8s_openapi::api::core::v1::Pod;
+    let pods: kube::Api<Pod> = kube::Api::namespaced(cfg.kube.client().clone(), &cfg.namespace);
+    let mut out = String::new();
+    for i in hooks::ordered(&rel.hooks, "test") {
+        let h = &rel.hooks[i];
+        if opts.exclude.contains(&h.name)
+            || (!opts.include.is_empty() && !opts.include.contains(&h.name))
+        {
+            continue;
+        }
+        let text = pods
+            .logs(&h.name, &kube::api::LogParams::default())
+            .await
+            .map_err(|e| {
+                let msg = match e {
+                    kube::Error::Api(a) => a.message,
+                    other => other.to_string(),
+                };
+                Error::Other(format!("unable to get pod logs for {}: {msg}", h.name))
+            })?;
+        out.push_str(&format!("POD LOGS: {}\n{text}\n", h.name));
+    }
+    Ok(out)
+}

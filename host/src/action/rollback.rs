@@ -110,13 +110,14 @@ async fn perform(
             "unable to build kubernetes objects from new release manifest: {e}"
         ))
     })?;
+    let legacy = opts.wait.strategy == super::install::WaitStrategy::Legacy;
     let hook_opts = HookOptions {
         timeout: opts.wait.timeout,
         server_side,
         record: true,
     };
     if !opts.no_hooks {
-        hooks::execute(cfg, target, "pre-rollback", &hook_opts).await?;
+        hooks::execute_with(cfg, target, "pre-rollback", &hook_opts, legacy).await?;
     }
     ownership::set_metadata(&mut target_list, &target.name, &target.namespace);
     let apply = ApplyOptions {
@@ -152,9 +153,7 @@ async fn perform(
         }
         return Err(e.into());
     }
-    if opts.wait.wait
-        && let Err(e) = cfg.kube.wait(&target_list, &opts.wait.options()).await
-    {
+    if let Err(e) = opts.wait.wait(&cfg.kube, &target_list).await {
         target.set_status(
             Status::Failed,
             &format!("Release {:?} failed: {e}", target.name),
@@ -164,7 +163,7 @@ async fn perform(
         return Err(Error::Other(format!("release {} failed: {e}", target.name)));
     }
     if !opts.no_hooks {
-        hooks::execute(cfg, target, "post-rollback", &hook_opts).await?;
+        hooks::execute_with(cfg, target, "post-rollback", &hook_opts, legacy).await?;
     }
     let history = cfg.storage.history(&current.name).await?;
     for mut r in history {

@@ -38,6 +38,10 @@ pub struct UpgradeOptions {
     pub take_ownership: bool,
     /// `--disable-openapi-validation`
     pub disable_openapi_validation: bool,
+    /// `--hide-secret` (dry runs only)
+    pub hide_secret: bool,
+    /// `--render-subchart-notes`
+    pub sub_notes: bool,
     /// `--history-max` (0 = no limit).
     pub history_max: usize,
     pub labels: BTreeMap<String, String>,
@@ -127,6 +131,11 @@ pub async fn run(
     if capstan_core::release::validate_release_name(name).is_err() {
         return Err(Error::Other(format!("release name is invalid: {name}")).into());
     }
+    if !opts.dry_run.is_dry_run() && opts.hide_secret {
+        return Err(
+            Error::Other("hiding Kubernetes secrets requires a dry-run mode".into()).into(),
+        );
+    }
     let last = match cfg.storage.last(name).await {
         Ok(r) => r,
         Err(StorageError::NotFound) => {
@@ -175,6 +184,8 @@ pub async fn run(
             kube_version,
             api_versions,
             cluster_api_versions: true,
+            hide_secret: opts.hide_secret,
+            sub_notes: opts.sub_notes,
             lookup: lookup
                 .as_ref()
                 .map(|l| l as &dyn capstan_core::template::Lookup),
@@ -318,13 +329,14 @@ async fn perform(
     opts: &UpgradeOptions,
 ) -> Result<(), (Error, ResourceList)> {
     let none = ResourceList::default;
+    let legacy = opts.wait.strategy == install::WaitStrategy::Legacy;
     let hook_opts = HookOptions {
         timeout: opts.wait.timeout,
         server_side,
         record: true,
     };
     if !opts.no_hooks {
-        hooks::execute(cfg, upgraded, "pre-upgrade", &hook_opts)
+        hooks::execute_with(cfg, upgraded, "pre-upgrade", &hook_opts, legacy)
             .await
             .map_err(|e| {
                 (
@@ -348,14 +360,17 @@ async fn perform(
         let _ = cfg.storage.update(&original).await;
         return Err((e.into(), created));
     }
-    if (opts.wait.wait || opts.rollback_on_failure)
-        && let Err(e) = cfg.kube.wait(target, &opts.wait.options()).await
+    if let Err(e) = opts
+        .wait
+        .for_rollback_on_failure(opts.rollback_on_failure)
+        .wait(&cfg.kube, target)
+        .await
     {
         let _ = cfg.storage.update(&original).await;
         return Err((e.into(), created));
     }
     if !opts.no_hooks {
-        hooks::execute(cfg, upgraded, "post-upgrade", &hook_opts)
+        hooks::execute_with(cfg, upgraded, "post-upgrade", &hook_opts, legacy)
             .await
             .map_err(|e| {
                 (
@@ -446,7 +461,7 @@ async fn fail(
         };
         let ropts = super::rollback::RollbackOptions {
             version: target,
-            wait: opts.wait.clone(),
+            wait: opts.wait.for_rollback_on_failure(true),
             no_hooks: opts.no_hooks,
             force_replace: opts.force_replace,
             force_conflicts: opts.force_conflicts,

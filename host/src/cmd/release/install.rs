@@ -31,9 +31,27 @@ pub struct WaitFlags {
 impl WaitFlags {
     /// The settings these flags describe.
     pub fn settings(&self) -> Result<WaitSettings, String> {
-        let wait = match self.wait.as_deref() {
-            None | Some("hookOnly") | Some("false") => false,
-            Some("watcher") | Some("legacy") | Some("true") => true,
+        use capstan_host::action::install::WaitStrategy;
+        let strategy = match self.wait.as_deref() {
+            None | Some("hookOnly") => WaitStrategy::HookOnly,
+            Some("watcher") => WaitStrategy::Watcher,
+            Some("legacy") => WaitStrategy::Legacy,
+            Some("true") => {
+                capstan_host::action::hooks::log(
+                    "WARN",
+                    "--wait=true is deprecated (boolean value) and can be replaced with --wait=watcher",
+                    &[],
+                );
+                WaitStrategy::Watcher
+            }
+            Some("false") => {
+                capstan_host::action::hooks::log(
+                    "WARN",
+                    "--wait=false is deprecated (boolean value) and can be replaced with --wait=hookOnly",
+                    &[],
+                );
+                WaitStrategy::HookOnly
+            }
             Some(other) => {
                 return Err(format!(
                     "invalid argument {other:?} for \"--wait\" flag: invalid wait input {other:?}. Valid inputs are watcher, hookOnly, and legacy"
@@ -41,7 +59,7 @@ impl WaitFlags {
             }
         };
         Ok(WaitSettings {
-            wait,
+            strategy,
             wait_for_jobs: self.wait_for_jobs,
             timeout: parse_duration(&self.timeout).map_err(|e| {
                 format!(
@@ -89,6 +107,15 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         rest = &rest[unit_len..];
     }
     Ok(Duration::from_secs_f64(total))
+}
+
+/// Go's `strconv.ParseBool`.
+pub fn parse_go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
 }
 
 /// Helm's `--dry-run` values.
@@ -224,15 +251,21 @@ pub struct InstallArgs {
     /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
     #[arg(long = "disable-openapi-validation")]
     pub disable_openapi_validation: bool,
+    /// Hide Kubernetes Secrets when also using the --dry-run flag
+    #[arg(long = "hide-secret")]
+    pub hide_secret: bool,
+    /// If set, render subchart notes along with the parent
+    #[arg(long = "render-subchart-notes")]
+    pub render_subchart_notes: bool,
+    /// Chart version constraint (local chart paths ignore it, as Helm)
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Use development versions, too (local chart paths ignore it)
+    #[arg(long)]
+    pub devel: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
-    /// Kubernetes version used for Capabilities.KubeVersion (client dry run)
-    #[arg(long = "kube-version")]
-    pub kube_version: Option<String>,
-    /// Kubernetes api versions used for Capabilities.APIVersions (client dry run)
-    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
-    pub api_versions: Vec<String>,
     /// Prints the output in the specified format
     #[arg(short = 'o', long = "output", value_enum, default_value_t)]
     pub output: OutputFormat,
@@ -322,9 +355,16 @@ pub fn load_local_chart(chart_ref: &str) -> Result<capstan_core::chart::Chart, S
 /// Runs the command.
 pub async fn run(a: InstallArgs) -> Result<(), String> {
     warn_deprecated_flags();
+    let server_side = parse_go_bool(&a.server_side).ok_or_else(|| {
+        format!(
+            "invalid argument {:?} for \"--server-side\" flag: strconv.ParseBool: parsing {:?}: invalid syntax",
+            a.server_side, a.server_side
+        )
+    })?;
+    let server_side = if server_side { "true" } else { "false" };
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
-    let out = install_flow(&a, dry_run, wait, &a.server_side)
+    let out = install_flow(&a, dry_run, wait, server_side)
         .await
         .map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
     print_release(&out, a.output, a.hide_notes)
@@ -367,9 +407,11 @@ pub async fn install_flow(
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
         disable_openapi_validation: a.disable_openapi_validation,
+        hide_secret: a.hide_secret,
+        sub_notes: a.render_subchart_notes,
         labels: parse_labels(&a.labels)?,
-        kube_version: a.kube_version.clone(),
-        api_versions: a.api_versions.clone(),
+        kube_version: None,
+        api_versions: Vec::new(),
         is_upgrade: false,
         chart_path: Some(std::path::PathBuf::from(chart_ref.trim())),
         kube_options: Some(a.kube.options()),

@@ -16,15 +16,12 @@ pub struct TestArgs {
     /// Time to wait for any individual Kubernetes operation (like Jobs for hooks)
     #[arg(long, default_value = "5m0s")]
     pub timeout: String,
-    /// Dump the logs from test pods (not available: pod logs need a kubelet)
+    /// Dump the logs from test pods (this runs after all tests are complete, but before any cleanup)
     #[arg(long)]
     pub logs: bool,
     /// Specify tests by attribute (currently "name") using attribute=value syntax or '!attribute=value' to exclude a test
     #[arg(long, value_delimiter = ',')]
     pub filter: Vec<String>,
-    /// Prints the output in the specified format
-    #[arg(short = 'o', long = "output", value_enum, default_value_t)]
-    pub output: OutputFormat,
 }
 
 /// Runs the command.
@@ -53,7 +50,19 @@ pub async fn run(a: TestArgs) -> Result<(), String> {
     let (rel, err) = release_test::run(&cfg, &a.release, &opts)
         .await
         .map_err(|e| e.to_string())?;
-    print_release(&rel, a.output, true)?;
+    print_release(&rel, OutputFormat::Table, true)?;
+    if a.logs {
+        println!();
+        match release_test::pod_logs(&cfg, &rel, &opts).await {
+            Ok(text) => print!("{text}"),
+            Err(le) => {
+                return Err(match err {
+                    Some(e) => format!("{e}\n{le}"),
+                    None => le.to_string(),
+                });
+            }
+        }
+    }
     match err {
         Some(e) => Err(e.to_string()),
         None => Ok(()),

@@ -83,6 +83,18 @@ pub struct UpgradeArgs {
     /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
     #[arg(long = "disable-openapi-validation")]
     pub disable_openapi_validation: bool,
+    /// Hide Kubernetes Secrets when also using the --dry-run flag
+    #[arg(long = "hide-secret")]
+    pub hide_secret: bool,
+    /// If set, render subchart notes along with the parent
+    #[arg(long = "render-subchart-notes")]
+    pub render_subchart_notes: bool,
+    /// Chart version constraint (local chart paths ignore it, as Helm)
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Use development versions, too (local chart paths ignore it)
+    #[arg(long)]
+    pub devel: bool,
     /// Simulate the operation: "none" (default), "client", or "server"
     #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
     pub dry_run: Option<String>,
@@ -96,12 +108,6 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
     warn_deprecated_flags();
     let dry_run = parse_dry_run(a.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
-    if !matches!(a.server_side.as_str(), "auto" | "true" | "false") {
-        return Err(format!(
-            "invalid/unknown release server-side apply method: {}",
-            a.server_side
-        ));
-    }
     let cfg = connect(&a.kube).await?;
     if a.install {
         let hist = cfg.storage.history(&a.release).await.unwrap_or_default();
@@ -133,9 +139,11 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 hide_notes: a.hide_notes,
                 take_ownership: a.take_ownership,
                 disable_openapi_validation: a.disable_openapi_validation,
+                hide_secret: a.hide_secret,
+                render_subchart_notes: a.render_subchart_notes,
+                version: a.version.clone(),
+                devel: a.devel,
                 dry_run: a.dry_run.clone(),
-                kube_version: None,
-                api_versions: Vec::new(),
                 output: a.output,
             };
             let rel = install_flow(&ia, dry_run, wait, &a.server_side).await?;
@@ -163,6 +171,8 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
         disable_openapi_validation: a.disable_openapi_validation,
+        hide_secret: a.hide_secret,
+        sub_notes: a.render_subchart_notes,
         history_max,
         labels: parse_labels(&a.labels)?,
         chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
