@@ -10,6 +10,10 @@ use clap::Args;
 /// `list` flags.
 #[derive(Args, Clone, Debug)]
 pub struct ListArgs {
+    /// Helm 3's `-a/--all`, kept so its scripts run: Helm 4 (and Capstan) list releases in
+    /// every state by default, so it changes nothing.
+    #[arg(short = 'a', long = "all", hide = true)]
+    pub all: bool,
     /// output short (quiet) listing format
     #[arg(short = 'q', long)]
     pub short: bool,
