@@ -228,22 +228,7 @@ pub fn slog_value(v: &str) -> String {
     if !needs {
         return v.to_string();
     }
-    let mut out = String::from("\"");
-    for c in v.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    capstan_core::gofmt::quote(v)
 }
 
 /// Writes a log line to stderr as Helm's default logger does (`level=L msg=M k=v...`).

@@ -191,63 +191,24 @@ pub async fn connect(kube: &KubeFlags) -> Result<Configuration, String> {
         .map_err(|e| e.to_string())
 }
 
-/// `install` flags.
+/// Flags `install` and `upgrade` share word for word.
 #[derive(Args, Clone, Debug)]
-pub struct InstallArgs {
-    /// [NAME] CHART
-    #[arg(required = true, num_args = 1..)]
-    pub args: Vec<String>,
-    #[command(flatten)]
-    pub kube: KubeFlags,
-    #[command(flatten)]
-    pub values: ValueOptions,
-    #[command(flatten)]
-    pub waiting: WaitFlags,
-    /// Create the release namespace if not present
-    #[arg(long = "create-namespace")]
-    pub create_namespace: bool,
+pub struct ReleaseFlags {
     /// Force resource updates by replacement
     #[arg(long = "force-replace", alias = "force")]
     pub force_replace: bool,
     /// If set server-side apply will force changes against conflicts
     #[arg(long = "force-conflicts", conflicts_with = "force_replace")]
     pub force_conflicts: bool,
-    /// Object updates run in the server instead of the client
-    #[arg(long = "server-side", num_args = 0..=1, default_missing_value = "true", default_value = "true")]
-    pub server_side: String,
-    /// Prevent hooks from running during install
-    #[arg(long = "no-hooks")]
-    pub no_hooks: bool,
-    /// Reuse the given name, only if that name is a deleted release which remains in the history
-    #[arg(long)]
-    pub replace: bool,
-    /// Generate the name (and omit the NAME parameter)
-    #[arg(short = 'g', long = "generate-name")]
-    pub generate_name: bool,
-    /// Specify template used to name the release
-    #[arg(long = "name-template")]
-    pub name_template: Option<String>,
     /// Add a custom description
     #[arg(long, default_value = "")]
     pub description: String,
-    /// If set, Helm will rollback (uninstall) the installation upon failure
-    #[arg(long = "rollback-on-failure", alias = "atomic")]
-    pub rollback_on_failure: bool,
-    /// If set, no CRDs will be installed
-    #[arg(long = "skip-crds")]
-    pub skip_crds: bool,
     /// If set, disables JSON schema validation
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
     /// Labels that would be added to release metadata
     #[arg(short = 'l', long = "labels")]
     pub labels: Vec<String>,
-    /// If set, do not show notes in install output
-    #[arg(long = "hide-notes")]
-    pub hide_notes: bool,
-    /// If set, install will ignore the check for helm annotations and take ownership of the existing resources
-    #[arg(long = "take-ownership")]
-    pub take_ownership: bool,
     /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
     #[arg(long = "disable-openapi-validation")]
     pub disable_openapi_validation: bool,
@@ -269,6 +230,52 @@ pub struct InstallArgs {
     /// Prints the output in the specified format
     #[arg(short = 'o', long = "output", value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+/// `install` flags.
+#[derive(Args, Clone, Debug)]
+pub struct InstallArgs {
+    /// [NAME] CHART
+    #[arg(required = true, num_args = 1..)]
+    pub args: Vec<String>,
+    #[command(flatten)]
+    pub kube: KubeFlags,
+    #[command(flatten)]
+    pub values: ValueOptions,
+    #[command(flatten)]
+    pub waiting: WaitFlags,
+    #[command(flatten)]
+    pub common: ReleaseFlags,
+    /// Create the release namespace if not present
+    #[arg(long = "create-namespace")]
+    pub create_namespace: bool,
+    /// Object updates run in the server instead of the client
+    #[arg(long = "server-side", num_args = 0..=1, default_missing_value = "true", default_value = "true")]
+    pub server_side: String,
+    /// Prevent hooks from running during install
+    #[arg(long = "no-hooks")]
+    pub no_hooks: bool,
+    /// Reuse the given name, only if that name is a deleted release which remains in the history
+    #[arg(long)]
+    pub replace: bool,
+    /// Generate the name (and omit the NAME parameter)
+    #[arg(short = 'g', long = "generate-name")]
+    pub generate_name: bool,
+    /// Specify template used to name the release
+    #[arg(long = "name-template")]
+    pub name_template: Option<String>,
+    /// If set, Helm will rollback (uninstall) the installation upon failure
+    #[arg(long = "rollback-on-failure", alias = "atomic")]
+    pub rollback_on_failure: bool,
+    /// If set, no CRDs will be installed
+    #[arg(long = "skip-crds")]
+    pub skip_crds: bool,
+    /// If set, do not show notes in install output
+    #[arg(long = "hide-notes")]
+    pub hide_notes: bool,
+    /// If set, install will ignore the check for helm annotations and take ownership of the existing resources
+    #[arg(long = "take-ownership")]
+    pub take_ownership: bool,
 }
 
 /// Helm's `NameAndChart` for install.
@@ -362,12 +369,12 @@ pub async fn run(a: InstallArgs) -> Result<(), String> {
         )
     })?;
     let server_side = if server_side { "true" } else { "false" };
-    let dry_run = parse_dry_run(a.dry_run.as_deref())?;
+    let dry_run = parse_dry_run(a.common.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
     let out = install_flow(&a, dry_run, wait, server_side)
         .await
         .map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
-    print_release(&out, a.output, a.hide_notes)
+    print_release(&out, a.common.output, a.hide_notes)
 }
 
 /// Everything of `install` after flag parsing; shared with `upgrade --install`.
@@ -396,20 +403,20 @@ pub async fn install_flow(
         create_namespace: a.create_namespace,
         dry_run,
         server_side: server_side != "false",
-        force_conflicts: a.force_conflicts,
-        force_replace: a.force_replace,
+        force_conflicts: a.common.force_conflicts,
+        force_replace: a.common.force_replace,
         no_hooks: a.no_hooks,
         replace: a.replace,
         wait,
         rollback_on_failure: a.rollback_on_failure,
-        description: a.description.clone(),
+        description: a.common.description.clone(),
         skip_crds: a.skip_crds,
-        skip_schema_validation: a.skip_schema_validation,
+        skip_schema_validation: a.common.skip_schema_validation,
         take_ownership: a.take_ownership,
-        disable_openapi_validation: a.disable_openapi_validation,
-        hide_secret: a.hide_secret,
-        sub_notes: a.render_subchart_notes,
-        labels: parse_labels(&a.labels)?,
+        disable_openapi_validation: a.common.disable_openapi_validation,
+        hide_secret: a.common.hide_secret,
+        sub_notes: a.common.render_subchart_notes,
+        labels: parse_labels(&a.common.labels)?,
         kube_version: None,
         api_versions: Vec::new(),
         is_upgrade: false,

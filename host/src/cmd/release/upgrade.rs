@@ -7,8 +7,8 @@ use clap::Args;
 
 use super::common::{KubeFlags, OutputFormat};
 use super::install::{
-    InstallArgs, WaitFlags, connect, install_flow, load_local_chart, parse_dry_run, parse_labels,
-    print_release, warn_deprecated_flags,
+    InstallArgs, ReleaseFlags, WaitFlags, connect, install_flow, load_local_chart, parse_dry_run,
+    parse_labels, print_release, warn_deprecated_flags,
 };
 use crate::cmd::ValueOptions;
 
@@ -25,18 +25,14 @@ pub struct UpgradeArgs {
     pub values: ValueOptions,
     #[command(flatten)]
     pub waiting: WaitFlags,
+    #[command(flatten)]
+    pub common: ReleaseFlags,
     /// If a release by this name doesn't already exist, run an install
     #[arg(short = 'i', long)]
     pub install: bool,
     /// If --install is set, create the release namespace if not present
     #[arg(long = "create-namespace")]
     pub create_namespace: bool,
-    /// Force resource updates by replacement
-    #[arg(long = "force-replace", alias = "force")]
-    pub force_replace: bool,
-    /// If set server-side apply will force changes against conflicts
-    #[arg(long = "force-conflicts", conflicts_with = "force_replace")]
-    pub force_conflicts: bool,
     /// Must be "true", "false" or "auto"; "auto" follows the release's apply method
     #[arg(long = "server-side", num_args = 0..=1, default_missing_value = "true", default_value = "auto")]
     pub server_side: String,
@@ -62,51 +58,21 @@ pub struct UpgradeArgs {
     /// If set, Helm will rollback the upgrade to previous success release upon failure
     #[arg(long = "rollback-on-failure", alias = "atomic")]
     pub rollback_on_failure: bool,
-    /// Add a custom description
-    #[arg(long, default_value = "")]
-    pub description: String,
     /// If set, no CRDs will be installed when an upgrade is performed with install flag enabled
     #[arg(long = "skip-crds")]
     pub skip_crds: bool,
-    /// If set, disables JSON schema validation
-    #[arg(long = "skip-schema-validation")]
-    pub skip_schema_validation: bool,
-    /// Labels that would be added to release metadata
-    #[arg(short = 'l', long = "labels")]
-    pub labels: Vec<String>,
     /// If set, do not show notes in upgrade output
     #[arg(long = "hide-notes")]
     pub hide_notes: bool,
     /// If set, upgrade will ignore the check for helm annotations and take ownership of the existing resources
     #[arg(long = "take-ownership")]
     pub take_ownership: bool,
-    /// If set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
-    #[arg(long = "disable-openapi-validation")]
-    pub disable_openapi_validation: bool,
-    /// Hide Kubernetes Secrets when also using the --dry-run flag
-    #[arg(long = "hide-secret")]
-    pub hide_secret: bool,
-    /// If set, render subchart notes along with the parent
-    #[arg(long = "render-subchart-notes")]
-    pub render_subchart_notes: bool,
-    /// Chart version constraint (local chart paths ignore it, as Helm)
-    #[arg(long)]
-    pub version: Option<String>,
-    /// Use development versions, too (local chart paths ignore it)
-    #[arg(long)]
-    pub devel: bool,
-    /// Simulate the operation: "none" (default), "client", or "server"
-    #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset")]
-    pub dry_run: Option<String>,
-    /// Prints the output in the specified format
-    #[arg(short = 'o', long = "output", value_enum, default_value_t)]
-    pub output: OutputFormat,
 }
 
 /// Runs the command.
 pub async fn run(a: UpgradeArgs) -> Result<(), String> {
     warn_deprecated_flags();
-    let dry_run = parse_dry_run(a.dry_run.as_deref())?;
+    let dry_run = parse_dry_run(a.common.dry_run.as_deref())?;
     let wait = a.waiting.settings()?;
     let cfg = connect(&a.kube).await?;
     if a.install {
@@ -114,7 +80,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         let last = hist.iter().max_by_key(|r| r.version);
         let uninstalled = last.is_some_and(|r| r.status() == Status::Uninstalled);
         if last.is_none() || uninstalled {
-            if a.output == OutputFormat::Table {
+            if a.common.output == OutputFormat::Table {
                 println!("Release {:?} does not exist. Installing it now.", a.release);
             }
             drop(cfg);
@@ -123,31 +89,20 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
                 kube: a.kube.clone(),
                 values: a.values.clone(),
                 waiting: a.waiting.clone(),
+                common: a.common.clone(),
                 create_namespace: a.create_namespace,
-                force_replace: a.force_replace,
-                force_conflicts: a.force_conflicts,
                 server_side: a.server_side.clone(),
                 no_hooks: a.no_hooks,
                 replace: uninstalled,
                 generate_name: false,
                 name_template: None,
-                description: a.description.clone(),
                 rollback_on_failure: a.rollback_on_failure,
                 skip_crds: a.skip_crds,
-                skip_schema_validation: a.skip_schema_validation,
-                labels: a.labels.clone(),
                 hide_notes: a.hide_notes,
                 take_ownership: a.take_ownership,
-                disable_openapi_validation: a.disable_openapi_validation,
-                hide_secret: a.hide_secret,
-                render_subchart_notes: a.render_subchart_notes,
-                version: a.version.clone(),
-                devel: a.devel,
-                dry_run: a.dry_run.clone(),
-                output: a.output,
             };
             let rel = install_flow(&ia, dry_run, wait, &a.server_side).await?;
-            return print_release(&rel, a.output, a.hide_notes);
+            return print_release(&rel, a.common.output, a.hide_notes);
         }
     }
     let chart = load_local_chart(&a.chart)?;
@@ -158,31 +113,31 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
     let opts = UpgradeOptions {
         dry_run,
         server_side: a.server_side.clone(),
-        force_conflicts: a.force_conflicts,
-        force_replace: a.force_replace,
+        force_conflicts: a.common.force_conflicts,
+        force_replace: a.common.force_replace,
         no_hooks: a.no_hooks,
         wait,
+        description: a.common.description.clone(),
+        skip_schema_validation: a.common.skip_schema_validation,
+        disable_openapi_validation: a.common.disable_openapi_validation,
+        hide_secret: a.common.hide_secret,
         rollback_on_failure: a.rollback_on_failure,
         cleanup_on_fail: a.cleanup_on_fail,
-        description: a.description.clone(),
         reuse_values: a.reuse_values,
         reset_values: a.reset_values,
         reset_then_reuse_values: a.reset_then_reuse_values,
-        skip_schema_validation: a.skip_schema_validation,
         take_ownership: a.take_ownership,
-        disable_openapi_validation: a.disable_openapi_validation,
-        hide_secret: a.hide_secret,
-        sub_notes: a.render_subchart_notes,
+        sub_notes: a.common.render_subchart_notes,
         history_max,
-        labels: parse_labels(&a.labels)?,
+        labels: parse_labels(&a.common.labels)?,
         chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
         kube_options: Some(a.kube.options()),
     };
     let rel = upgrade::run(&cfg, &a.release, &chart, &vals, &opts, &SystemEnvironment)
         .await
         .map_err(|f| format!("UPGRADE FAILED: {}", f.error))?;
-    if a.output == OutputFormat::Table {
+    if a.common.output == OutputFormat::Table {
         println!("Release {:?} has been upgraded. Happy Helming!", a.release);
     }
-    print_release(&rel, a.output, a.hide_notes)
+    print_release(&rel, a.common.output, a.hide_notes)
 }
