@@ -16,8 +16,8 @@ pub use chart::{
 pub use codec::{DecodeError, decode, encode, to_json};
 pub use name::{MAX_RELEASE_NAME_LEN, NameError, validate_release_name};
 pub use storage::{
-    MAX_OBJECT_SIZE, SECRET_TYPE, StorageError, StorageKind, decode_storage_object, label_status,
-    storage_key, storage_object,
+    MAX_OBJECT_SIZE, SECRET_TYPE, SYSTEM_LABELS, StorageError, StorageKind, decode_storage_object,
+    label_status, storage_key, storage_object,
 };
 
 use serde::{Deserialize, Deserializer, Serialize};

@@ -16,7 +16,7 @@ pub const MAX_OBJECT_SIZE: usize = 1024 * 1024;
 pub const SECRET_TYPE: &str = "helm.sh/release.v1";
 
 /// Labels Helm manages itself; a release's custom labels may not use them.
-const SYSTEM_LABELS: [&str; 6] = [
+pub const SYSTEM_LABELS: [&str; 6] = [
     "name",
     "owner",
     "status",

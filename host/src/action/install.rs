@@ -161,22 +161,15 @@ impl<E: Into<Error>> From<E> for Failed {
     }
 }
 
-/// Storage labels Helm reserves for itself.
-const SYSTEM_LABELS: &[&str] = &[
-    "name",
-    "owner",
-    "status",
-    "version",
-    "createdAt",
-    "modifiedAt",
-];
-
 /// Rejects user labels that collide with Helm's own storage labels.
 pub fn check_labels(labels: &BTreeMap<String, String>) -> Result<(), Error> {
-    if labels.keys().any(|k| SYSTEM_LABELS.contains(&k.as_str())) {
+    if labels
+        .keys()
+        .any(|k| capstan_core::release::SYSTEM_LABELS.contains(&k.as_str()))
+    {
         return Err(Error::Other(format!(
             "user supplied labels contains system reserved label name. System labels: [{}]",
-            SYSTEM_LABELS.join(" ")
+            capstan_core::release::SYSTEM_LABELS.join(" ")
         )));
     }
     Ok(())
@@ -517,11 +510,10 @@ pub async fn run(
         rel.set_status(Status::PendingInstall, "Dry run complete");
         return Ok(rel);
     };
-    let built = if opts.disable_openapi_validation {
-        cfg.kube.build(&rel.manifest).await
-    } else {
-        cfg.kube.build_validated(&rel.manifest).await
-    };
+    let built = cfg
+        .kube
+        .build_with(&rel.manifest, !opts.disable_openapi_validation)
+        .await;
     let mut resources = built.map_err(|e| {
         Error::Other(format!(
             "unable to build kubernetes objects from release manifest: {e}"

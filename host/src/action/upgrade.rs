@@ -228,11 +228,10 @@ pub async fn run(
             ))
         }
     })?;
-    let built = if opts.disable_openapi_validation {
-        cfg.kube.build(&upgraded.manifest).await
-    } else {
-        cfg.kube.build_validated(&upgraded.manifest).await
-    };
+    let built = cfg
+        .kube
+        .build_with(&upgraded.manifest, !opts.disable_openapi_validation)
+        .await;
     let mut target = built.map_err(|e| {
         Error::Other(format!(
             "unable to build kubernetes objects from new release manifest: {e}"

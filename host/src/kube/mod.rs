@@ -257,7 +257,17 @@ impl Kube {
     /// server-side field validation (before 1.27) get kubectl's client-side OpenAPI checks:
     /// `error validating "": error validating data: ValidationError(...): unknown field ...`.
     pub async fn build_validated(&self, manifest: &str) -> Result<ResourceList, KubeError> {
-        if !self.client_side_validation() {
+        self.build_with(manifest, true).await
+    }
+
+    /// [`Kube::build_validated`] when `validate`, else [`Kube::build`]
+    /// (`--disable-openapi-validation`).
+    pub async fn build_with(
+        &self,
+        manifest: &str,
+        validate: bool,
+    ) -> Result<ResourceList, KubeError> {
+        if !validate || !self.client_side_validation() {
             return self.build(manifest).await;
         }
         let schemas = self.discovery.schemas().await?;
