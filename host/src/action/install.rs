@@ -143,6 +143,8 @@ pub struct InstallOptions {
     pub chart_path: Option<std::path::PathBuf>,
     /// How to reach the cluster for the template `lookup` function.
     pub kube_options: Option<crate::kube::KubeOptions>,
+    /// Cancel on SIGINT/SIGTERM as the `helm` CLI does (see [`super::cancelled`]).
+    pub handle_signals: bool,
 }
 
 /// An action's failure with the release as far as it got (Helm returns both).
@@ -546,7 +548,13 @@ pub async fn run(
         release: Some(Box::new(rel.clone())),
         error: e.into(),
     })?;
-    match perform(cfg, &mut rel, &adopt, &resources, opts).await {
+    let outcome = tokio::select! {
+        r = perform(cfg, &mut rel, &adopt, &resources, opts) => r,
+        () = super::cancelled(&opts.name, opts.handle_signals) => {
+            Err(Error::Other(super::ERR_CANCELED.into()))
+        }
+    };
+    match outcome {
         Ok(()) => Ok(rel),
         Err(e) => Err(fail(cfg, rel, e, opts).await),
     }

@@ -44,6 +44,39 @@ impl Configuration {
     }
 }
 
+/// What an operation cancelled by a signal fails with (Go's `context.Canceled`).
+pub const ERR_CANCELED: &str = "context canceled";
+
+/// Helm's signal handling for install and upgrade: resolves on the first SIGINT or SIGTERM,
+/// after printing `Release NAME has been cancelled.`; the operation then stops and fails
+/// its release (`... failed: context canceled`, undone with `--rollback-on-failure`)
+/// instead of leaving it pending. Never resolves when `enabled` is false (embedders keep
+/// their own signal handling).
+pub async fn cancelled(name: &str, enabled: bool) {
+    if !enabled {
+        return std::future::pending().await;
+    }
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        #[cfg(unix)]
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await;
+    };
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    println!("Release {name} has been cancelled.");
+}
+
 /// An action's failure, worded as Helm's.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -49,6 +49,8 @@ pub struct UpgradeOptions {
     pub chart_path: Option<std::path::PathBuf>,
     /// How to reach the cluster for the template `lookup` function.
     pub kube_options: Option<crate::kube::KubeOptions>,
+    /// Cancel on SIGINT/SIGTERM as the `helm` CLI does (see [`super::cancelled`]).
+    pub handle_signals: bool,
 }
 
 /// `another operation (install/upgrade/rollback) is in progress`
@@ -271,17 +273,13 @@ pub async fn run(
     }
 
     cfg.storage.create(&upgraded).await?;
-    match perform(
-        cfg,
-        &mut upgraded,
-        current,
-        &current_list,
-        &target,
-        server_side,
-        opts,
-    )
-    .await
-    {
+    let outcome = tokio::select! {
+        r = perform(cfg, &mut upgraded, current, &current_list, &target, server_side, opts) => r,
+        () = super::cancelled(name, opts.handle_signals) => {
+            Err((Error::Other(super::ERR_CANCELED.into()), ResourceList::default()))
+        }
+    };
+    match outcome {
         Ok(()) => {
             cfg.storage.update(&upgraded).await.map_err(|e| Failed {
                 release: Some(Box::new(upgraded.clone())),

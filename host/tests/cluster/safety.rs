@@ -105,3 +105,73 @@ fn killed_upgrade_is_recovered_by_rollback() {
     assert_eq!(st.last().map(String::as_str), Some("deployed"), "{st:?}");
     assert_eq!(st.len(), 4, "{st:?}");
 }
+
+/// Ctrl-C (SIGINT) during `install --wait`, as Helm: `Release NAME has been cancelled.`,
+/// the revision is marked failed rather than left pending, and `install --replace` takes
+/// the name again.
+#[test]
+fn interrupted_install_fails_its_release() {
+    let Some(c) = common::cluster() else { return };
+    let ns = c.namespace("sigint");
+    let (_dir, ch) = common::chart(
+        "sigint",
+        &[
+            ("values.yaml", "replicas: 3\n"),
+            ("templates/deploy.yaml", DEPLOY),
+        ],
+    );
+    let chart = ch.to_str().expect("utf-8 path");
+    let child = Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .args([
+            "install",
+            "sigint",
+            chart,
+            "-n",
+            &ns,
+            "--wait",
+            "--timeout",
+            "120s",
+        ])
+        .env("KUBECONFIG", &c.kubeconfig)
+        .env_remove("HELM_DRIVER")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start capstan install");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while c.get_json("deployment", &ns, "app").is_none() {
+        assert!(Instant::now() < deadline, "the install never applied");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("wait for capstan");
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("Release sigint has been cancelled."),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("Error: INSTALLATION FAILED: context canceled"),
+        "{stderr}"
+    );
+    let rels = c.releases(&ns, "sigint");
+    assert_eq!(rels.len(), 1);
+    assert_eq!(rels[0].status().to_string(), "failed");
+    assert_eq!(
+        rels[0].info.as_ref().map(|i| i.description.as_str()),
+        Some("Release \"sigint\" failed: context canceled")
+    );
+    // A failed install can be replaced in place.
+    c.capstan_ok(&["install", "sigint", chart, "-n", &ns, "--replace"]);
+    let rels = c.releases(&ns, "sigint");
+    assert_eq!(
+        rels.last().map(|r| r.status().to_string()).as_deref(),
+        Some("deployed")
+    );
+}

@@ -422,6 +422,7 @@ pub async fn install_flow(
         is_upgrade: false,
         chart_path: Some(std::path::PathBuf::from(chart_ref.trim())),
         kube_options: Some(a.kube.options()),
+        handle_signals: true,
     };
     install::run(cfg.as_ref(), &chart, &vals, &opts, &SystemEnvironment)
         .await

@@ -132,6 +132,7 @@ pub async fn run(a: UpgradeArgs) -> Result<(), String> {
         labels: parse_labels(&a.common.labels)?,
         chart_path: Some(std::path::PathBuf::from(a.chart.trim())),
         kube_options: Some(a.kube.options()),
+        handle_signals: true,
     };
     let rel = upgrade::run(&cfg, &a.release, &chart, &vals, &opts, &SystemEnvironment)
         .await
