@@ -61,6 +61,8 @@ pub struct WaitSettings {
     pub wait_for_jobs: bool,
     /// `--timeout`
     pub timeout: Duration,
+    /// How waiting for the release's resources is shown (hooks wait quietly).
+    pub progress: Progress,
 }
 
 impl Default for WaitSettings {
@@ -69,6 +71,7 @@ impl Default for WaitSettings {
             strategy: WaitStrategy::HookOnly,
             wait_for_jobs: false,
             timeout: Duration::from_secs(300),
+            progress: Progress::Quiet,
         }
     }
 }
@@ -79,7 +82,7 @@ impl WaitSettings {
         WaitOptions {
             timeout: self.timeout,
             with_jobs: self.wait_for_jobs,
-            progress: Progress::Quiet,
+            progress: self.progress,
         }
     }
 

@@ -67,6 +67,12 @@ impl WaitFlags {
                     self.timeout
                 )
             })?,
+            // Live progress on a terminal, plain lines (on stderr) otherwise.
+            progress: if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                capstan_host::kube::Progress::Terminal
+            } else {
+                capstan_host::kube::Progress::Lines
+            },
         })
     }
 }
