@@ -320,7 +320,10 @@ mod tests {
     }
 
     fn is_prime_small(v: u64) -> bool {
-        v >= 2 && (2..).take_while(|d| d * d <= v).all(|d| !v.is_multiple_of(d))
+        v >= 2
+            && (2..)
+                .take_while(|d| d * d <= v)
+                .all(|d| !v.is_multiple_of(d))
     }
 
     #[test]
