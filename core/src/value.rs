@@ -76,6 +76,9 @@ impl ListKind {
 pub struct List {
     pub kind: ListKind,
     pub items: Vec<Value>,
+    /// A Go nil slice (`regexFindAll` without a match, `rest` of an empty list): empty
+    /// everywhere, but `toJson` / `toYaml` print `null`.
+    pub nil: bool,
 }
 
 /// The static Go type of a map.
@@ -238,6 +241,16 @@ pub trait Object: Any {
     }
     /// How `%v` / `print` show the value (Go's default formatting).
     fn format_v(&self) -> String;
+    /// `%+v`: Go's struct form with field names, when it differs from [`Object::format_v`].
+    fn format_plus_v(&self) -> Option<String> {
+        None
+    }
+    /// What `{{ x }}` prints when the type's `String()` has a pointer receiver: the template
+    /// engine reaches struct fields through a pointer, so it finds the method where
+    /// `print`, `printf` and Sprig (which get a copy) do not.
+    fn template_string(&self) -> Option<String> {
+        None
+    }
     /// Conversions some functions apply (e.g. `toString` of a `*semver.Version` uses `String()`).
     fn to_go_string(&self) -> Option<String> {
         None
@@ -281,10 +294,23 @@ impl Value {
         Value::List(Rc::new(List {
             kind: ListKind::Any,
             items,
+            nil: false,
         }))
     }
     pub fn typed_list(kind: ListKind, items: Vec<Value>) -> Value {
-        Value::List(Rc::new(List { kind, items }))
+        Value::List(Rc::new(List {
+            kind,
+            items,
+            nil: false,
+        }))
+    }
+    /// A Go nil slice of the given type.
+    pub fn nil_list(kind: ListKind) -> Value {
+        Value::List(Rc::new(List {
+            kind,
+            items: Vec::new(),
+            nil: true,
+        }))
     }
     pub fn map(entries: MapEntries) -> Value {
         Value::Map(Map::from_entries(entries))
@@ -371,6 +397,7 @@ impl Value {
             Value::List(l) => Value::List(Rc::new(List {
                 kind: l.kind,
                 items: l.items.iter().map(Value::deep_copy).collect(),
+                nil: l.nil,
             })),
             other => other.clone(),
         }

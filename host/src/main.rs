@@ -35,6 +35,8 @@ enum Command {
         /// The chart name (or path)
         name: String,
     },
+    #[command(flatten)]
+    Release(cmd::release::ReleaseCommand),
     /// Machine-readable answers with the same JSON as ../shared/oracle/helm_oracle.py.
     #[command(subcommand)]
     Debug(DebugCommand),
@@ -144,6 +146,7 @@ fn main() -> ExitCode {
             report(cmd::create::run(&name))
         }
         Command::Debug(cmd) => run_debug(cmd),
+        Command::Release(cmd) => report(cmd.run()),
     }
 }
 

@@ -111,11 +111,17 @@ fn last(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
 
 fn rest(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let items = elements(&args[0], |k| format!("Cannot find rest on type {k}"))?;
+    if items.is_empty() {
+        return Ok(Value::nil_list(ListKind::Any));
+    }
     Ok(Value::list(items.get(1..).unwrap_or_default().to_vec()))
 }
 
 fn initial(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
     let items = elements(&args[0], |k| format!("Cannot find initial on type {k}"))?;
+    if items.is_empty() {
+        return Ok(Value::nil_list(ListKind::Any));
+    }
     let end = items.len().saturating_sub(1);
     Ok(Value::list(items[..end].to_vec()))
 }
@@ -238,6 +244,10 @@ fn concat(_: &CallContext<'_>, args: &[Value]) -> FuncResult {
         let items = elements(arg, |k| format!("Cannot concat type {k} as list"))?;
         out.extend_from_slice(&items);
     }
+    if out.is_empty() {
+        // Go appends to a nil slice: nothing appended, still nil.
+        return Ok(Value::nil_list(ListKind::Any));
+    }
     Ok(Value::list(out))
 }
 
@@ -329,6 +339,17 @@ mod tests {
         let env = FixedEnvironment::new(0, 7);
         let ctx = CallContext { env: &env };
         f(&ctx, args)
+    }
+
+    #[test]
+    fn empty_results_are_go_nil_slices() {
+        // `rest`/`initial` of an empty list and `concat` of nothing are nil in Go: they
+        // marshal to `null`; one element left over is an empty, non-nil slice.
+        let json = |v: &Value| crate::yaml::to_json(v).unwrap();
+        assert_eq!(json(&call(rest, &[ints(&[])]).unwrap()), "null");
+        assert_eq!(json(&call(initial, &[ints(&[])]).unwrap()), "null");
+        assert_eq!(json(&call(concat, &[ints(&[])]).unwrap()), "null");
+        assert_eq!(json(&call(rest, &[ints(&[1])]).unwrap()), "[]");
     }
 
     fn ints(v: &[i64]) -> Value {

@@ -195,7 +195,12 @@ impl Printer {
             }
             Value::Object(o) => match verb {
                 'v' | 's' | 'x' | 'X' | 'q' if !self.erroring => {
-                    let s = o.format_v();
+                    let plus = if verb == 'v' && self.f.plus_v {
+                        o.format_plus_v()
+                    } else {
+                        None
+                    };
+                    let s = plus.unwrap_or_else(|| o.format_v());
                     self.fmt_string_verb(&s, verb, v, depth);
                 }
                 // Inside `%!verb(type=value)` the value is shown with `%v`; printing it

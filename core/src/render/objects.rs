@@ -148,9 +148,18 @@ impl Object for KubeVersion {
         }
     }
     fn format_v(&self) -> String {
-        self.normalized.clone()
+        format!(
+            "{{{} {} {} {}}}",
+            self.version, self.normalized, self.major, self.minor
+        )
     }
-    fn to_go_string(&self) -> Option<String> {
+    fn format_plus_v(&self) -> Option<String> {
+        Some(format!(
+            "{{Version:{} normalizedVersion:{} Major:{} Minor:{}}}",
+            self.version, self.normalized, self.major, self.minor
+        ))
+    }
+    fn template_string(&self) -> Option<String> {
         Some(self.normalized.clone())
     }
     fn marshal_json(&self) -> Option<Value> {
@@ -226,6 +235,11 @@ impl Object for HelmVersion {
     fn format_v(&self) -> String {
         format!("{{{HELM_VERSION}   {HELM_GO_VERSION} {HELM_KUBE_CLIENT_VERSION}}}")
     }
+    fn format_plus_v(&self) -> Option<String> {
+        Some(format!(
+            "{{Version:{HELM_VERSION} GitCommit: GitTreeState: GoVersion:{HELM_GO_VERSION} KubeClientVersion:{HELM_KUBE_CLIENT_VERSION}}}"
+        ))
+    }
     fn marshal_json(&self) -> Option<Value> {
         // What encoding/json sees: the struct's JSON names, empty omitempty fields dropped.
         let m = Map::new();
@@ -283,6 +297,14 @@ impl Object for Capabilities {
             self.api_versions.format_v(),
             HelmVersion.format_v()
         )
+    }
+    fn format_plus_v(&self) -> Option<String> {
+        Some(format!(
+            "&{{KubeVersion:{} APIVersions:{} HelmVersion:{}}}",
+            self.kube_version.format_plus_v()?,
+            self.api_versions.format_v(),
+            HelmVersion.format_plus_v()?
+        ))
     }
     fn marshal_json(&self) -> Option<Value> {
         let m = Map::new();
@@ -421,6 +443,19 @@ mod tests {
         let kv = KubeVersion::parse("v1.33.4-gke.1245000").unwrap();
         assert_eq!(kv.version, "v1.33.4-gke.1245000");
         assert!(KubeVersion::parse("abc").is_err());
+    }
+
+    #[test]
+    fn kube_version_prints_as_go() {
+        // `String()` has a pointer receiver: only the template's own printing finds it.
+        let kv = KubeVersion::parse("1.29").unwrap();
+        assert_eq!(kv.template_string().as_deref(), Some("v1.29"));
+        assert_eq!(kv.format_v(), "{v1.29 v1.29 1 29}");
+        assert_eq!(
+            kv.format_plus_v().as_deref(),
+            Some("{Version:v1.29 normalizedVersion:v1.29 Major:1 Minor:29}")
+        );
+        assert_eq!(kv.to_go_string(), None);
     }
 
     #[test]

@@ -802,6 +802,10 @@ fn print_value(v: &RV, out: &mut String) {
     match &v.v {
         Value::Nil if !v.iface => out.push_str("<no value>"),
         Value::String(s) => out.push_str(s),
+        Value::Object(o) => match o.template_string() {
+            Some(s) => out.push_str(&s),
+            None => out.push_str(&crate::gofmt::format_value(&v.v)),
+        },
         other => out.push_str(&crate::gofmt::format_value(other)),
     }
 }

@@ -80,6 +80,7 @@ fn write_value(
             out.push_str(&base64::engine::general_purpose::STANDARD.encode(b));
             out.push('"');
         }
+        Value::List(l) if l.nil => out.push_str("null"),
         Value::List(l) => {
             if l.items.is_empty() {
                 out.push_str("[]");

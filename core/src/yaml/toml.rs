@@ -39,6 +39,8 @@ enum Kind {
 fn kind(v: &Value) -> Result<Kind, YamlError> {
     Ok(match resolve(v) {
         Value::Nil => Kind::Nil,
+        // Go's encoder treats a nil slice like a nil value.
+        Value::List(l) if l.nil => Kind::Nil,
         Value::Object(o) if o.type_name() != "time.Time" => {
             return Err(YamlError {
                 message: format!("unsupported type: {}", o.type_name()),
@@ -213,7 +215,7 @@ impl Encoder {
         for (group, trailing) in [(direct, has_sub), (sub, false)] {
             let n = group.len();
             for (i, (k, v)) in group.into_iter().enumerate() {
-                if matches!(resolve(&v), Value::Nil) {
+                if kind(&v)? == Kind::Nil {
                     continue;
                 }
                 if inline {

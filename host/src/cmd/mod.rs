@@ -3,6 +3,7 @@
 pub mod create;
 pub mod diag;
 pub mod lint;
+pub mod release;
 pub mod show;
 pub mod template;
 

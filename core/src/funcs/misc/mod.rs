@@ -84,6 +84,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
             x.kind == y.kind
+                && x.nil == y.nil
                 && x.items.len() == y.items.len()
                 && x.items
                     .iter()

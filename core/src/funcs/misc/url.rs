@@ -79,11 +79,11 @@ fn parse(raw: &str) -> Result<Url, String> {
         Some((r, f)) => (r, Some(f)),
         None => (raw, None),
     };
-    let mut url =
-        parse_without_fragment(rest).map_err(|e| format!("parse {}: {e}", go_quote(rest)))?;
+    let mut url = parse_without_fragment(rest)
+        .map_err(|e| format!("parse {}: {e}", crate::gofmt::quote(rest)))?;
     if let Some(f) = fragment {
-        url.fragment =
-            unescape(f, Mode::Fragment).map_err(|e| format!("parse {}: {e}", go_quote(raw)))?;
+        url.fragment = unescape(f, Mode::Fragment)
+            .map_err(|e| format!("parse {}: {e}", crate::gofmt::quote(raw)))?;
     }
     Ok(url)
 }
@@ -181,13 +181,19 @@ fn parse_host(host: &str) -> Result<String, String> {
         };
         let port = &host[end + 1..];
         if !valid_optional_port(port) {
-            return Err(format!("invalid port {} after host", go_quote(port)));
+            return Err(format!(
+                "invalid port {} after host",
+                crate::gofmt::quote(port)
+            ));
         }
     } else if let Some(i) = host.find(':') {
         // Everything from the first colon must be a port: `h:80:90` is rejected.
         let port = &host[i..];
         if !valid_optional_port(port) {
-            return Err(format!("invalid port {} after host", go_quote(port)));
+            return Err(format!(
+                "invalid port {} after host",
+                crate::gofmt::quote(port)
+            ));
         }
     }
     unescape(host, Mode::Host)
@@ -333,12 +339,15 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
                     let end = (i + 3).min(bytes.len());
                     return Err(format!(
                         "invalid URL escape {}",
-                        go_quote(&String::from_utf8_lossy(&bytes[i..end]))
+                        crate::gofmt::quote(&String::from_utf8_lossy(&bytes[i..end]))
                     ));
                 }
             };
             if mode == Mode::Host && hi < 8 && &s[i..i + 3] != "%25" {
-                return Err(format!("invalid URL escape {}", go_quote(&s[i..i + 3])));
+                return Err(format!(
+                    "invalid URL escape {}",
+                    crate::gofmt::quote(&s[i..i + 3])
+                ));
             }
             out.push((hi * 16 + lo) as u8);
             i += 3;
@@ -346,7 +355,7 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
             if mode == Mode::Host && c < 0x80 && should_escape(c, mode) {
                 return Err(format!(
                     "invalid character {} in host name",
-                    go_quote(&char::from(c).to_string())
+                    crate::gofmt::quote(&char::from(c).to_string())
                 ));
             }
             out.push(c);
@@ -354,26 +363,6 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
         }
     }
     Ok(String::from_utf8_lossy(&out).into_owned())
-}
-
-/// `strconv.Quote` for the short fragments that appear in URL errors.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

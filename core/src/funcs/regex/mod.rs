@@ -97,6 +97,12 @@ thread_local! {
         RefCell::new(HashMap::new());
 }
 
+/// Go's `regexp.Compile` for callers outside templates (e.g. `helm list --filter`): the
+/// pattern translated to the `regex` crate's syntax, errors worded as Go's.
+pub fn compile_go(pattern: &str) -> Result<Regex, std::string::String> {
+    compile(pattern).map(|c| c.re.clone())
+}
+
 /// Compiles a Go pattern; the error is Go's `regexp.Compile` message.
 fn compile(pattern: &str) -> CompileResult {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
@@ -210,7 +216,10 @@ fn find_all(args: &[Value], plain: bool) -> FuncResult {
     let found = all_matches(&re, s, int_arg(&args[2]))
         .into_iter()
         .map(|(a, b)| &s[a..b])
-        .collect();
+        .collect::<Vec<_>>();
+    if found.is_empty() {
+        return Ok(Value::nil_list(ListKind::String));
+    }
     Ok(strings(found))
 }
 
@@ -259,7 +268,7 @@ fn split(args: &[Value], plain: bool) -> FuncResult {
     let s = str_arg(&args[1]);
     let n = int_arg(&args[2]);
     if n == 0 {
-        return Ok(strings(Vec::new()));
+        return Ok(Value::nil_list(ListKind::String));
     }
     if !pattern.is_empty() && s.is_empty() {
         return Ok(strings(vec![""]));

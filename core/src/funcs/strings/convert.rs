@@ -24,6 +24,13 @@ pub(super) fn register(r: &mut Registry) {
         ))
     });
     r.add("sortAlpha", &[Any], None, |_, a| {
+        // A `[]string` is sorted in place, so a nil one stays nil.
+        if let Value::List(l) = &a[0]
+            && l.nil
+            && l.kind == ListKind::String
+        {
+            return Ok(a[0].clone());
+        }
         let mut items = match &a[0] {
             Value::List(_) | Value::Bytes(_) => strslice(&a[0]),
             other => vec![strval(other)],
