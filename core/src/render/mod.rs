@@ -285,7 +285,12 @@ fn collect(
         data.insert("Template", Value::Map(tmpl));
         out.push(RenderTemplate {
             name,
-            source: Rc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            // `from_utf8` validates ASCII a word at a time; the lossy decoder is only
+            // needed (and much slower) when the file is not valid UTF-8.
+            source: match std::str::from_utf8(&t.data) {
+                Ok(text) => Rc::from(text),
+                Err(_) => Rc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            },
             data: Value::Map(data),
         });
     }

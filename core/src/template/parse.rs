@@ -23,7 +23,7 @@ pub type TreeSet = Vec<Rc<Tree>>;
 type PResult<T> = Result<T, ParseError>;
 
 struct Parser<'a> {
-    items: Vec<Item>,
+    items: Vec<Item<'a>>,
     idx: usize,
     furthest: usize,
     parse_name: Rc<str>,
@@ -77,13 +77,13 @@ pub fn parse(
     Ok(set)
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn errorf(&self, msg: impl std::fmt::Display) -> ParseError {
         let line = self.items.get(self.furthest).map(|i| i.line).unwrap_or(1);
         ParseError(format!("template: {}:{}: {}", self.parse_name, line, msg))
     }
 
-    fn next(&mut self) -> Item {
+    fn next(&mut self) -> Item<'a> {
         // Past the end the last item (EOF or the lexer's error) repeats, as Go's lexer
         // keeps answering EOF.
         let i = self.idx.min(self.items.len().saturating_sub(1));
@@ -92,7 +92,7 @@ impl Parser<'_> {
         self.items[i].clone()
     }
 
-    fn peek(&mut self) -> &Item {
+    fn peek(&mut self) -> &Item<'a> {
         let i = self.idx.min(self.items.len().saturating_sub(1));
         self.furthest = self.furthest.max(i);
         &self.items[i]
@@ -106,7 +106,7 @@ impl Parser<'_> {
         self.idx -= 1;
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let t = self.next();
             if t.kind != ItemKind::Space {
@@ -115,13 +115,13 @@ impl Parser<'_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let t = self.next_non_space();
         self.backup();
         t
     }
 
-    fn expect(&mut self, kind: ItemKind, context: &str) -> PResult<Item> {
+    fn expect(&mut self, kind: ItemKind, context: &str) -> PResult<Item<'a>> {
         let t = self.next_non_space();
         if t.kind != kind {
             return Err(self.unexpected(&t, context));
@@ -231,7 +231,9 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let t = self.next_non_space();
         match t.kind {
-            ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode { text: t.val }))),
+            ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode {
+                text: Rc::from(&*t.val),
+            }))),
             ItemKind::LeftDelim => {
                 self.action_line = t.line;
                 let r = self.action();

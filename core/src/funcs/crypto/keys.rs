@@ -11,7 +11,9 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use rsa::signature::{SignatureEncoding, Signer};
 
+use super::bignum;
 use super::der::{self, Reader};
+use super::prime;
 use crate::env::Environment;
 
 /// A `rand_core` RNG over the environment's randomness, for key generation.
@@ -60,10 +62,25 @@ const OID_SHA256_RSA: &[u64] = &[1, 2, 840, 113_549, 1, 1, 11];
 const OID_ECDSA_SHA256: &[u64] = &[1, 2, 840, 10_045, 4, 3, 2];
 
 impl PrivateKey {
+    /// An RSA key of `bits` bits (≥ 128) with exponent 65537, from two random primes
+    /// with their two top bits set (so the modulus has exactly `bits` bits) and
+    /// `d = e⁻¹ mod lcm(p-1, q-1)` as Go computes it.
     pub fn generate_rsa(env: &dyn Environment, bits: usize) -> Result<PrivateKey, String> {
-        RsaKey::new(&mut EnvRng(env), bits)
-            .map(|k| PrivateKey::Rsa(Box::new(k)))
-            .map_err(|e| e.to_string())
+        const E: u32 = 65537;
+        let boxed = |x: &[u64]| {
+            let bytes = bignum::to_be_bytes(x, x.len() * 8);
+            rsa::BoxedUint::from_be_slice(&bytes, (x.len() * 64) as u32).map_err(|e| e.to_string())
+        };
+        loop {
+            let p = prime::random_prime(env, bits - bits / 2, E);
+            let q = prime::random_prime(env, bits / 2, E);
+            if p == q {
+                continue;
+            }
+            let key = RsaKey::from_p_q(boxed(&p)?, boxed(&q)?, u64::from(E).into())
+                .map_err(|e| e.to_string())?;
+            return Ok(PrivateKey::Rsa(Box::new(key)));
+        }
     }
 
     /// A DSA key with Go's L2048N256 parameters, PEM-encoded as Sprig does (Go's x509
@@ -174,6 +191,9 @@ impl PrivateKey {
     pub fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, String> {
         Ok(match self {
             PrivateKey::Rsa(k) => {
+                if let Some(sig) = rsa_sign_crt(k, msg) {
+                    return Ok(sig);
+                }
                 let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone());
                 signer.try_sign(msg).map_err(|e| e.to_string())?.to_vec()
             }
@@ -187,6 +207,70 @@ impl PrivateKey {
             PrivateKey::Dsa(_) => return Err(NOT_A_SIGNER.into()),
         })
     }
+}
+
+/// DigestInfo's DER prefix for SHA-256 (RFC 8017, section 9.2).
+const SHA256_DIGEST_INFO: &[u8] = &[
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+/// An RSASSA-PKCS1-v1_5 SHA-256 signature (deterministic, so the same bytes as the `rsa`
+/// crate's) by the Chinese remainder theorem on [`bignum::Monty`], checked against the
+/// public key before use. `None` for keys it does not handle (more than two primes,
+/// unbalanced primes); the caller then signs with the `rsa` crate.
+fn rsa_sign_crt(k: &RsaKey, msg: &[u8]) -> Option<Vec<u8>> {
+    use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+    use sha2::Digest;
+    let [p, q] = k.primes() else {
+        return None;
+    };
+    let size = k.size();
+    let digest = sha2::Sha256::digest(msg);
+    let pad = size.checked_sub(3 + SHA256_DIGEST_INFO.len() + digest.len())?;
+    let mut em = Vec::with_capacity(size);
+    em.extend_from_slice(&[0, 1]);
+    em.resize(2 + pad, 0xff);
+    em.push(0);
+    em.extend_from_slice(SHA256_DIGEST_INFO);
+    em.extend_from_slice(&digest);
+
+    let limbs = |x: &rsa::BoxedUint, n: usize| bignum::from_be_bytes(&x.to_be_bytes(), n);
+    let half = (p.bits_precision().max(q.bits_precision()) as usize).div_ceil(64);
+    let (p, q) = (limbs(p.as_ref(), half)?, limbs(q.as_ref(), half)?);
+    let m = bignum::from_be_bytes(&em, 2 * half)?;
+    let dp = limbs(k.dp()?, half)?;
+    let dq = limbs(k.dq()?, half)?;
+    let qinv = limbs(&k.qinv()?.retrieve(), half)?;
+
+    let mut mp = bignum::Monty::new(&p)?;
+    let mut mq = bignum::Monty::new(&q)?;
+    let xp = mp.enter_wide(&m);
+    let sp = mp.pow(&xp, &dp);
+    let xq = mq.enter_wide(&m);
+    let sq = mq.pow(&xq, &dq);
+    let sq_plain = mq.leave(&sq);
+    // s = sq + q·((sp - sq)·q⁻¹ mod p)
+    let mut diff = sp;
+    let sq_p = mp.enter_wide(&sq_plain);
+    mp.sub_assign(&mut diff, &sq_p);
+    let qinv = mp.enter_wide(&qinv);
+    let h = mp.mul(&diff, &qinv);
+    let h = mp.leave(&h);
+    let mut s = bignum::mul(&q, &h);
+    let carry = bignum::add_assign(&mut s, &sq_plain);
+    bignum::add_small(&mut s[half..], carry);
+
+    // Verify s^e ≡ m (mod n) before releasing the signature (a fault check, as Go does).
+    let n = limbs(k.n().as_ref(), 2 * half)?;
+    let e = limbs(k.e(), 2 * half)?;
+    let mut mn = bignum::Monty::new(&n)?;
+    let sm = mn.enter(&s);
+    let back = mn.pow(&sm, &e);
+    if mn.leave(&back) != m {
+        return None;
+    }
+    Some(bignum::to_be_bytes(&s, size))
 }
 
 /// Sprig's `parsePrivateKeyPEM`; errors are its messages.
@@ -279,5 +363,20 @@ mod tests {
             assert!(!key.sign(b"msg").unwrap().is_empty());
         }
         assert!(parse_private_key_pem("nope").is_err());
+    }
+
+    #[test]
+    fn crt_signatures_match_the_rsa_crate() {
+        let env = FixedEnvironment::new(0, 42);
+        for bits in [1024, 2048] {
+            let PrivateKey::Rsa(k) = PrivateKey::generate_rsa(&env, bits).unwrap() else {
+                unreachable!()
+            };
+            for msg in [&b"msg"[..], b"", &[7u8; 1000]] {
+                let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((*k).clone());
+                let expect = signer.try_sign(msg).unwrap().to_vec();
+                assert_eq!(rsa_sign_crt(&k, msg), Some(expect));
+            }
+        }
     }
 }

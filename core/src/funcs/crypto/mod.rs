@@ -4,9 +4,11 @@
 //! Like Sprig, several of these report failures *as their result string* rather than as
 //! template errors (`htpasswd "a:b" …` renders `invalid username: a:b`).
 
+mod bignum;
 mod certs;
 mod der;
 mod keys;
+mod prime;
 
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use hmac::{KeyInit, Mac};
