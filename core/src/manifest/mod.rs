@@ -1,12 +1,13 @@
 //! From rendered templates to what `helm template` prints: documents split, hooks and
 //! tests set aside, Helm's install order, `# Source:` headers, NOTES.
 
+mod head;
 mod sort;
 
 use crate::chart::Chart;
 use crate::render::Rendered;
 
-pub use sort::{INSTALL_ORDER, split_manifests};
+pub use sort::{DocRef, HookRef, INSTALL_ORDER, split_manifests};
 
 /// The manifest as `helm template` / `helm install --dry-run` prints it, and the notes.
 #[derive(Clone, Debug, Default)]
@@ -67,8 +68,16 @@ impl std::error::Error for ManifestError {}
 
 const NOTES_SUFFIX: &str = "NOTES.txt";
 
-/// Builds the install manifest of a rendered chart.
-pub fn build(chart: &Chart, rendered: &Rendered) -> Result<Manifest, ManifestError> {
+/// The release's documents and hooks in Helm's order, borrowing the rendered text
+/// (what [`build`] copies into a [`Manifest`]).
+pub struct Plan<'a> {
+    pub notes: String,
+    pub hooks: Vec<HookRef<'a>>,
+    pub documents: Vec<DocRef<'a>>,
+}
+
+/// Splits and sorts the rendered templates without copying them.
+pub fn plan<'a>(chart: &Chart, rendered: &'a Rendered) -> Result<Plan<'a>, ManifestError> {
     let top = if rendered.chart_name.is_empty() {
         chart.name()
     } else {
@@ -87,19 +96,29 @@ pub fn build(chart: &Chart, rendered: &Rendered) -> Result<Manifest, ManifestErr
         files.push((name, content));
     }
     let (hooks, documents) = sort::sort_manifests(&files)?;
+    Ok(Plan {
+        notes,
+        hooks,
+        documents,
+    })
+}
+
+/// Builds the install manifest of a rendered chart.
+pub fn build(chart: &Chart, rendered: &Rendered) -> Result<Manifest, ManifestError> {
+    let p = plan(chart, rendered)?;
     let mut manifest = String::new();
-    for d in &documents {
+    for d in &p.documents {
         manifest.push_str("---\n# Source: ");
-        manifest.push_str(&d.path);
+        manifest.push_str(d.path);
         manifest.push('\n');
-        manifest.push_str(&d.content);
+        manifest.push_str(d.content);
         manifest.push('\n');
     }
     Ok(Manifest {
         manifest,
-        notes,
-        hooks,
-        documents,
+        notes: p.notes,
+        documents: p.documents.iter().map(DocRef::to_owned).collect(),
+        hooks: p.hooks.into_iter().map(HookRef::into_owned).collect(),
     })
 }
 
@@ -141,6 +160,57 @@ pub fn template_text(m: &Manifest, rendered: &Rendered, opts: &TemplateOutput) -
             out.push('\n');
             out.push_str(&h.manifest);
             out.push('\n');
+        }
+    }
+    out
+}
+
+/// The pieces of text `helm template` prints (before `--show-only`), in order, borrowed
+/// from the plan and the rendered chart: concatenated they equal [`template_text`], so
+/// a caller can stream them without building the whole output.
+pub fn template_pieces<'a>(
+    p: &'a Plan<'a>,
+    rendered: &'a Rendered,
+    opts: &TemplateOutput,
+) -> Vec<&'a str> {
+    let mut release: Vec<&'a str> = Vec::new();
+    if opts.include_crds {
+        for (path, content) in &rendered.crds {
+            release.extend(["---\n# Source: ", path, "\n", content, "\n"]);
+        }
+    }
+    for d in &p.documents {
+        release.extend(["---\n# Source: ", d.path, "\n", d.content, "\n"]);
+    }
+    // The release part is trimmed as one string: trim across piece boundaries.
+    let mut start = 0;
+    while start < release.len() {
+        let t = release[start].trim_start_matches(go_space);
+        if t.is_empty() {
+            start += 1;
+        } else {
+            release[start] = t;
+            break;
+        }
+    }
+    while release.len() > start {
+        let last = release.len() - 1;
+        let t = release[last].trim_end_matches(go_space);
+        if t.is_empty() {
+            release.pop();
+        } else {
+            release[last] = t;
+            break;
+        }
+    }
+    let mut out: Vec<&'a str> = release.split_off(start);
+    out.push("\n");
+    if !opts.no_hooks {
+        for h in &p.hooks {
+            if opts.skip_tests && h.is_test() {
+                continue;
+            }
+            out.extend(["---\n# Source: ", h.path, "\n", h.manifest, "\n"]);
         }
     }
     out
@@ -203,5 +273,52 @@ mod tests {
         let out = show_only(text, &["templates/b.yaml".into()]).unwrap();
         assert_eq!(out, "---\n# Source: c/templates/b.yaml\nkind: B\n\n");
         assert!(show_only(text, &["templates/x.yaml".into()]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod pieces_tests {
+    use super::*;
+
+    #[test]
+    fn pieces_equal_text() {
+        let mut rendered = Rendered {
+            chart_name: "c".into(),
+            ..Rendered::default()
+        };
+        rendered.templates.insert(
+            "c/templates/a.yaml".into(),
+            "\n\nkind: Service\nmetadata:\n  name: a\n---\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: test\n".into(),
+        );
+        rendered
+            .templates
+            .insert("c/templates/b.yaml".into(), "kind: Pod  \n\n".into());
+        rendered.crds.push(("c/crds/x.yaml".into(), "  \n".into()));
+        let chart = Chart::default();
+        for (crds, hooks, tests) in [
+            (false, false, false),
+            (true, true, true),
+            (true, false, true),
+        ] {
+            let opts = TemplateOutput {
+                include_crds: crds,
+                no_hooks: hooks,
+                skip_tests: tests,
+            };
+            let m = build(&chart, &rendered).unwrap();
+            let p = plan(&chart, &rendered).unwrap();
+            assert_eq!(
+                template_pieces(&p, &rendered, &opts).concat(),
+                template_text(&m, &rendered, &opts)
+            );
+        }
+        let empty = Rendered::default();
+        let p = plan(&chart, &empty).unwrap();
+        let m = build(&chart, &empty).unwrap();
+        let opts = TemplateOutput::default();
+        assert_eq!(
+            template_pieces(&p, &empty, &opts).concat(),
+            template_text(&m, &empty, &opts)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::head::{Head, fast_head};
 use super::{Document, Hook, ManifestError};
 use crate::value::Value;
 
@@ -109,15 +110,6 @@ pub fn split_manifests(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The fields of a document Helm reads (`SimpleHead`).
-#[derive(Default)]
-struct Head {
-    api_version: String,
-    kind: String,
-    name: String,
-    annotations: Option<BTreeMap<String, String>>,
-}
-
 fn scalar(v: &Value) -> Option<String> {
     Some(match v {
         Value::String(s) => s.to_string(),
@@ -161,6 +153,14 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 fn read_head(path: &str, doc: &str) -> Result<Head, ManifestError> {
+    if let Some(head) = fast_head(doc) {
+        return Ok(head);
+    }
+    full_head(path, doc)
+}
+
+/// The head as the full decoder reads it (and its errors, in Helm's words).
+pub(super) fn full_head(path: &str, doc: &str) -> Result<Head, ManifestError> {
     let v = crate::yaml::parse(doc).map_err(|e| yaml_error(path, &e))?;
     let mut head = Head::default();
     let m = match &v {
@@ -271,13 +271,61 @@ fn stable_sort_by_kind<T>(items: &mut [T], kind: impl Fn(&T) -> &str) {
     });
 }
 
+/// A non-hook document borrowing the rendered text.
+pub struct DocRef<'a> {
+    pub path: &'a str,
+    pub content: &'a str,
+    pub kind: String,
+    pub api_version: String,
+}
+
+impl DocRef<'_> {
+    pub fn to_owned(&self) -> Document {
+        Document {
+            path: self.path.to_string(),
+            content: self.content.to_string(),
+            kind: self.kind.clone(),
+            api_version: self.api_version.clone(),
+        }
+    }
+}
+
+/// A hook document borrowing the rendered text.
+pub struct HookRef<'a> {
+    pub name: String,
+    pub kind: String,
+    pub path: &'a str,
+    pub manifest: &'a str,
+    pub events: Vec<String>,
+    pub weight: i64,
+    pub delete_policies: Vec<String>,
+}
+
+impl HookRef<'_> {
+    pub fn is_test(&self) -> bool {
+        self.events.iter().any(|e| e == "test")
+    }
+
+    pub fn into_owned(self) -> Hook {
+        Hook {
+            name: self.name,
+            kind: self.kind,
+            path: self.path.to_string(),
+            manifest: self.manifest.to_string(),
+            events: self.events,
+            weight: self.weight,
+            delete_policies: self.delete_policies,
+        }
+    }
+}
+
 /// Helm's `SortManifests` with the install order: files in byte order (partials and
 /// blank files skipped), documents in file order; hooks and the rest each stable-sorted
-/// by kind.
-pub(crate) fn sort_manifests(
-    files: &[(&str, &str)],
-) -> Result<(Vec<Hook>, Vec<Document>), ManifestError> {
-    let mut sorted: Vec<(&str, &str)> = files.to_vec();
+/// by kind. The documents borrow the rendered text rather than copying it.
+pub(crate) fn sort_manifests<'a>(
+    files: &[(&'a str, &'a str)],
+) -> Result<(Vec<HookRef<'a>>, Vec<DocRef<'a>>), ManifestError> {
+    let mut sorted: Vec<(&'a str, &'a str)> = files.to_vec();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut hooks = Vec::new();
     let mut docs = Vec::new();
@@ -294,9 +342,9 @@ pub(crate) fn sort_manifests(
                 .filter(|a| !a.is_empty())
                 .and_then(|a| a.get("helm.sh/hook"));
             let Some(hook_types) = hook_types else {
-                docs.push(Document {
-                    path: path.to_string(),
-                    content: doc.to_string(),
+                docs.push(DocRef {
+                    path,
+                    content: doc,
                     kind: head.kind,
                     api_version: head.api_version,
                 });
@@ -333,11 +381,11 @@ pub(crate) fn sort_manifests(
                         .collect()
                 })
                 .unwrap_or_default();
-            hooks.push(Hook {
+            hooks.push(HookRef {
                 name: head.name,
                 kind: head.kind,
-                path: path.to_string(),
-                manifest: doc.to_string(),
+                path,
+                manifest: doc,
                 events,
                 weight,
                 delete_policies,

@@ -190,15 +190,20 @@ pub fn run(
         strict: false,
         lint_mode: false,
     };
-    let sources = super::diag::template_sources(&processed);
+    // The processed tree is a full copy; the loaded chart is not needed any more.
+    drop(chart);
+    // The template sources are only needed to show an error's context.
     let hint = |message: String| TemplateError {
-        context: super::diag::template_error_context(&message, &sources),
+        context: super::diag::template_error_context(
+            &message,
+            &super::diag::template_sources(&processed),
+        ),
         message,
         debug_hint: true,
     };
     let rendered =
         render::render_processed(&processed, values, &opts, env).map_err(|e| hint(e.message))?;
-    let m = manifest::build(&processed, &rendered).map_err(|e| hint(e.message))?;
+    let m = manifest::plan(&processed, &rendered).map_err(|e| hint(e.message))?;
     let write_err = |e: std::io::Error| TemplateError::from(e.to_string());
 
     if let Some(dir) = &a.output_dir {
@@ -241,35 +246,36 @@ pub fn run(
             }
         }
         for d in &m.documents {
-            write(&d.path, &d.content, false, out)?;
+            write(d.path, d.content, false, out)?;
         }
         if !a.no_hooks {
             for h in &m.hooks {
                 if a.skip_tests && h.is_test() {
                     continue;
                 }
-                write(&h.path, &h.manifest, true, out)?;
+                write(h.path, h.manifest, true, out)?;
             }
         }
         writeln!(out).map_err(write_err)?;
         return Ok(());
     }
 
-    let text = manifest::template_text(
-        &m,
-        &rendered,
-        &TemplateOutput {
-            include_crds: a.include_crds,
-            no_hooks: a.no_hooks,
-            skip_tests: a.skip_tests,
-        },
-    );
-    let text = if a.show_only.is_empty() {
-        text
-    } else {
-        manifest::show_only(&text, &a.show_only)?
+    let output = TemplateOutput {
+        include_crds: a.include_crds,
+        no_hooks: a.no_hooks,
+        skip_tests: a.skip_tests,
     };
-    out.write_all(text.as_bytes()).map_err(write_err)?;
+    let pieces = manifest::template_pieces(&m, &rendered, &output);
+    if a.show_only.is_empty() {
+        let mut w = std::io::BufWriter::with_capacity(64 * 1024, out);
+        for p in pieces {
+            w.write_all(p.as_bytes()).map_err(write_err)?;
+        }
+        w.flush().map_err(write_err)?;
+    } else {
+        let text = manifest::show_only(&pieces.concat(), &a.show_only)?;
+        out.write_all(text.as_bytes()).map_err(write_err)?;
+    }
     Ok(())
 }
 
