@@ -117,6 +117,16 @@ impl Registry {
         r
     }
 
+    /// Identifies the set of function names (what a template parse depends on): equal
+    /// sets give equal fingerprints. Names are `'static`, so their addresses are stable.
+    pub fn names_fingerprint(&self) -> (usize, u64) {
+        let sum = self.funcs.keys().fold(0u64, |acc, name| {
+            let mix = (name.as_ptr() as u64) ^ ((name.len() as u64) << 48);
+            acc.wrapping_add(mix.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        });
+        (self.funcs.len(), sum)
+    }
+
     /// Adds (or replaces) a function.
     pub fn add(
         &mut self,

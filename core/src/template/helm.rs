@@ -42,6 +42,71 @@ impl Namespace {
     }
 }
 
+/// Source bytes [`PARSE_CACHE`] may hold before it starts over.
+const PARSE_CACHE_BYTES: usize = 4 << 20;
+
+/// One source text parsed under a template name, and its trees.
+type ParsedText = (Rc<str>, Rc<TreeSet>);
+
+/// Template files parsed by earlier renders on this thread.
+#[derive(Default)]
+struct ParseCache {
+    /// The function names the trees were parsed against (parsing rejects unknown ones).
+    funcs: (usize, u64),
+    /// By template name (cheap to hash): the source texts parsed under it, with their trees.
+    by_name: HashMap<String, Vec<ParsedText>>,
+    bytes: usize,
+}
+
+thread_local! {
+    /// Parsing is a pure function of a file's name and text (and the function names), and
+    /// its trees are immutable, so renders of the same chart in one process share them.
+    static PARSE_CACHE: RefCell<ParseCache> = RefCell::new(ParseCache::default());
+}
+
+/// Parses one template file, or takes its trees from [`PARSE_CACHE`].
+fn parse_file(ctx: &Ctx<'_>, name: &str, source: &Rc<str>) -> Result<Rc<TreeSet>, TemplateError> {
+    let funcs = ctx.funcs.names_fingerprint();
+    let hit = PARSE_CACHE.with(|c| {
+        let c = c.borrow();
+        if c.funcs != funcs {
+            return None;
+        }
+        c.by_name
+            .get(name)?
+            .iter()
+            .find(|(text, _)| Rc::ptr_eq(text, source) || **text == **source)
+            .map(|(_, set)| set.clone())
+    });
+    if let Some(set) = hit {
+        return Ok(set);
+    }
+    let parse_name: Rc<str> = Rc::from(name);
+    let set = parse::parse(name, &parse_name, source, &|f| ctx.has_func(f)).map_err(|e| {
+        TemplateError {
+            message: helm_parse_message(name, &e.0),
+        }
+    })?;
+    let set = Rc::new(set);
+    PARSE_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.funcs != funcs || c.bytes + source.len() > PARSE_CACHE_BYTES {
+            *c = ParseCache {
+                funcs,
+                ..ParseCache::default()
+            };
+        }
+        if source.len() <= PARSE_CACHE_BYTES {
+            c.bytes += source.len();
+            c.by_name
+                .entry(name.to_string())
+                .or_default()
+                .push((source.clone(), set.clone()));
+        }
+    });
+    Ok(set)
+}
+
 /// A cached `tpl` parse: its trees, or Go's parse error text.
 pub type TplParse = Result<Rc<TreeSet>, String>;
 
@@ -285,15 +350,9 @@ pub fn render(
     let order = helm_order(templates);
     let mut ns = Namespace::default();
     for t in &order {
-        let parse_name: Rc<str> = Rc::from(t.name.as_str());
-        let set =
-            parse::parse(&t.name, &parse_name, &t.source, &|f| ctx.has_func(f)).map_err(|e| {
-                TemplateError {
-                    message: helm_parse_message(&t.name, &e.0),
-                }
-            })?;
-        for tree in set {
-            ns.add(tree);
+        let set = parse_file(&ctx, &t.name, &t.source)?;
+        for tree in set.iter() {
+            ns.add(tree.clone());
         }
     }
     let ns = Rc::new(ns);

@@ -6,8 +6,10 @@
 //! compile with an error that says so. `urn:` references resolve to the permissive
 //! `true` schema, as Helm's default URN resolver does.
 
+use std::cell::RefCell;
 use std::error::Error;
 use std::fmt::Write;
+use std::rc::Rc;
 
 use boon::{Compiler, ErrorKind, Schemas, ValidationError};
 
@@ -55,6 +57,67 @@ fn validate_chart(chart: &Chart, values: &Map, out: &mut String) {
 
 /// Validates values against one schema document; the error is Helm's text for it.
 fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
+    let compiled = compiled_schema(schema);
+    let compiled = compiled.as_ref().as_ref().map_err(Clone::clone)?;
+    let instance = Value::Map(values.clone()).to_json();
+    match compiled.schemas.validate(&instance, compiled.index) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let mut text = String::new();
+            display(&e, 0, &mut text, Some(&compiled.doc));
+            Err(format!("{}\n", text.trim_start_matches('\n')))
+        }
+    }
+}
+
+/// A schema document compiled by boon, ready to validate instances.
+struct Compiled {
+    doc: serde_json::Value,
+    schemas: Schemas,
+    index: boon::SchemaIndex,
+}
+
+/// The outcome of compiling one schema text: the compiled schema or Helm's error text.
+type CompileOutcome = Rc<Result<Compiled, String>>;
+
+/// How many distinct schema texts [`SCHEMA_CACHE`] remembers.
+const SCHEMA_CACHE_SIZE: usize = 16;
+
+thread_local! {
+    /// Recently compiled schemas by their text. Compiling (which also validates the
+    /// schema against its draft's meta-schema) costs far more than validating values,
+    /// and is a pure function of the text, so renders of the same chart in one process
+    /// share it.
+    static SCHEMA_CACHE: RefCell<Vec<(Box<[u8]>, CompileOutcome)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// The compiled form of `schema`, from the cache when this text was compiled before.
+fn compiled_schema(schema: &[u8]) -> CompileOutcome {
+    let cached = SCHEMA_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = c.iter().position(|(text, _)| **text == *schema)?;
+        // Most recently used last, so eviction drops the least recently used.
+        let entry = c.remove(i);
+        let outcome = Rc::clone(&entry.1);
+        c.push(entry);
+        Some(outcome)
+    });
+    if let Some(outcome) = cached {
+        return outcome;
+    }
+    let outcome = Rc::new(compile(schema));
+    SCHEMA_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= SCHEMA_CACHE_SIZE {
+            c.remove(0);
+        }
+        c.push((schema.into(), Rc::clone(&outcome)));
+    });
+    outcome
+}
+
+fn compile(schema: &[u8]) -> Result<Compiled, String> {
     let doc = parse_schema(schema)?;
     let mut compiler = Compiler::new();
     compiler.use_loader(Box::new(NoFetch));
@@ -66,15 +129,11 @@ fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
     let index = compiler
         .compile(SCHEMA_URL, &mut schemas)
         .map_err(|e| compile_error(&e))?;
-    let instance = Value::Map(values.clone()).to_json();
-    match schemas.validate(&instance, index) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let mut text = String::new();
-            display(&e, 0, &mut text, Some(&doc));
-            Err(format!("{}\n", text.trim_start_matches('\n')))
-        }
-    }
+    Ok(Compiled {
+        doc,
+        schemas,
+        index,
+    })
 }
 
 /// Parses the schema like Go's `json.Decoder` (so a broken file reports Go's message),
