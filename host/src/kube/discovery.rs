@@ -89,7 +89,41 @@ impl Discovery {
             return Ok(Some(m));
         }
         let list = self.fetch(api_version).await?;
-        Ok(find(&list, api_version, kind))
+        if let Some(m) = find(&list, api_version, kind) {
+            return Ok(Some(m));
+        }
+        // The API server puts a new CRD's group into discovery a moment after the CRD reports
+        // Established: when a CRD of this group exists, wait for it rather than fail.
+        let (group, _) = split_api_version(api_version);
+        if group.is_empty() || !self.crd_group_exists(group).await {
+            return Ok(None);
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            let list = self.fetch(api_version).await?;
+            if let Some(m) = find(&list, api_version, kind) {
+                return Ok(Some(m));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether a CustomResourceDefinition of `group` exists (names are `plural.group`);
+    /// metadata only, so large CRD schemas are not transferred.
+    async fn crd_group_exists(&self, group: &str) -> bool {
+        use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+        let api: kube::Api<CustomResourceDefinition> = kube::Api::all(self.client.clone());
+        let suffix = format!(".{group}");
+        match api.list_metadata(&kube::api::ListParams::default()).await {
+            Ok(list) => list.items.iter().any(|c| {
+                c.metadata
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.ends_with(&suffix))
+            }),
+            Err(_) => false,
+        }
     }
 
     /// Forgets every cached group/version (Helm invalidates discovery after installing CRDs).
