@@ -39,35 +39,6 @@ struct Frame {
     key: Option<String>,
 }
 
-/// The escapes libyaml accepts after a backslash in a double-quoted scalar.
-fn known_escape(c: char) -> bool {
-    matches!(
-        c,
-        '0' | 'a'
-            | 'b'
-            | 't'
-            | '\t'
-            | 'n'
-            | 'v'
-            | 'f'
-            | 'r'
-            | 'e'
-            | ' '
-            | '"'
-            | '\''
-            | '\\'
-            | 'N'
-            | '_'
-            | 'L'
-            | 'P'
-            | 'x'
-            | 'u'
-            | 'U'
-            | '\n'
-            | '\r'
-    )
-}
-
 /// Characters the fast path accepts without a second thought (printable, no NEL or BOM).
 fn plain_char(c: char) -> bool {
     matches!(c as u32,
@@ -116,7 +87,7 @@ pub(super) fn fast_head(doc: &str) -> Option<Head> {
     let mut suspicious = false;
     let mut chars = doc.chars();
     while let Some(c) = chars.next() {
-        if c == '\\' && !chars.next().is_some_and(known_escape) {
+        if c == '\\' && !chars.next().is_some_and(crate::yaml::known_escape) {
             suspicious = true;
             break;
         }
@@ -175,7 +146,9 @@ pub(super) fn fast_head(doc: &str) -> Option<Head> {
                     while let Some(c) = cs.next() {
                         match c {
                             '"' => break,
-                            '\\' if !cs.next().is_some_and(known_escape) => return None,
+                            '\\' if !cs.next().is_some_and(crate::yaml::known_escape) => {
+                                return None;
+                            }
                             _ => {}
                         }
                     }

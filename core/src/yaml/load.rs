@@ -186,7 +186,7 @@ struct SourceQuirks {
 }
 
 /// The escapes libyaml accepts after a backslash in a double-quoted scalar.
-fn known_escape(c: char) -> bool {
+pub(crate) fn known_escape(c: char) -> bool {
     matches!(
         c,
         '0' | 'a'

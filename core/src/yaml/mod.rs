@@ -7,6 +7,7 @@ mod emit;
 pub mod json;
 mod jsondecode;
 mod load;
+pub(crate) use load::known_escape;
 mod node;
 mod numfmt;
 mod resolve;
